@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { ScopeId } from "./common";
+import { PolicyAction } from "./policy";
+
+export const AdmissionOutcome = z.enum(["admit", "require_approval", "reject"]);
+export type AdmissionOutcome = z.infer<typeof AdmissionOutcome>;
+
+export const AdmissionReasonCode = z.enum([
+  "allowed_by_policy",
+  "allowed_by_default",
+  "approval_required_by_policy",
+  "approval_required_by_default",
+  "blocked_by_policy",
+  "not_visible",
+  "outside_toolkit",
+  "awaiting_review",
+]);
+export type AdmissionReasonCode = z.infer<typeof AdmissionReasonCode>;
+
+/** Which rule decided: a policy placed in a scope (on a source or a connection), or the plugin default. */
+export const DecidingRule = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("policy"),
+    policyId: z.string(),
+    scope: ScopeId,
+    level: z.enum(["source", "connection"]),
+    action: PolicyAction,
+  }),
+  z.object({ kind: z.literal("default"), action: PolicyAction }),
+]);
+export type DecidingRule = z.infer<typeof DecidingRule>;
+
+export const AdmissionDecision = z.object({
+  outcome: AdmissionOutcome,
+  reason: z.object({ code: AdmissionReasonCode, message: z.string().max(1024) }),
+  rule: DecidingRule.nullable(),
+  /** The scope whose rule decided; an approver must hold it (issue 6). */
+  decidingScope: ScopeId.nullable(),
+});
+export type AdmissionDecision = z.infer<typeof AdmissionDecision>;

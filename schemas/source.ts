@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { EpochMs, JsonObject, RecordId, ScopeId, Sha256Hex, Slug } from "./common";
+import { AuthTemplate, ToolDefinition } from "./tool";
+
+export const SourceKind = z.enum(["openapi", "graphql", "mcp", "custom"]);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+/** What `resolveTools(config)` returns: the only thing the core sees of a source. */
+export const SourceManifest = z.object({
+  kind: SourceKind,
+  title: z.string().max(256).default(""),
+  tools: z.array(ToolDefinition).max(50_000),
+  auth: z.array(AuthTemplate).max(32).default([]),
+});
+export type SourceManifest = z.infer<typeof SourceManifest>;
+
+/** A source placed in a scope. `config` is opaque to the core (the plugin validates it). */
+export const Source = z.object({
+  id: RecordId,
+  scope: ScopeId,
+  slug: Slug,
+  kind: SourceKind,
+  title: z.string().max(256),
+  config: JsonObject,
+  /** Local development only: this source may be reached over loopback http (DESIGN invariant 4). */
+  local: z.boolean(),
+  manifestHash: Sha256Hex.nullable(),
+  createdAt: EpochMs,
+  updatedAt: EpochMs,
+});
+export type Source = z.infer<typeof Source>;
+
+export const SourceInput = Source.pick({ slug: true, kind: true, title: true, config: true, local: true });
+export type SourceInput = z.infer<typeof SourceInput>;
