@@ -1,0 +1,199 @@
+import { DurableObject } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { z } from "zod";
+import migrations from "../../migrations/scope-catalog/migrations.js";
+import type { Connection, Policy, Result, Source, Toolkit } from "../../schemas";
+import {
+  ConnectionInput,
+  PolicyInput,
+  ScopeId,
+  SecretRef,
+  Sha256Hex,
+  Slug,
+  SourceInput,
+  ToolDefinition,
+  ToolkitInput,
+  ToolName,
+  fail,
+  parseInput,
+} from "../../schemas";
+import * as conns from "./connections";
+import * as pols from "./policies";
+import type { CatalogTool } from "./rows";
+import * as srcs from "./sources";
+import type { ToolSyncReport } from "./sources";
+import * as kits from "./toolkits";
+
+const SourcePatch = SourceInput.pick({ title: true, config: true, local: true }).partial().strict();
+const ToolkitPatch = ToolkitInput.omit({ slug: true }).partial().strict();
+const ToolSync = z.object({ tools: z.array(ToolDefinition).max(50_000), manifestHash: Sha256Hex });
+
+/**
+ * Everything placed in one scope: sources, their tools, connections, policies and toolkits.
+ * One instance per scope, addressed by `idFromName(scopeId)`. Every method validates its arguments
+ * (RPC is a trust boundary) and answers a Result rather than throwing, so callers can map failures.
+ */
+export class ScopeCatalog extends DurableObject {
+  readonly #db: DrizzleSqliteDODatabase<Record<string, never>>;
+  readonly #scope: string;
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env);
+    this.#db = drizzle(ctx.storage, { logger: false });
+    const name = ctx.id.name;
+    this.#scope = name !== undefined && ScopeId.safeParse(name).success ? name : "";
+    // Migrations run once per instance start, before any request is served.
+    void ctx.blockConcurrencyWhile(async () => {
+      await migrate(this.#db, migrations);
+    });
+  }
+
+  #guard<T>(run: (scope: string) => Result<T>): Result<T> {
+    if (this.#scope === "") return fail("wrong_scope", "catalog must be addressed by a scope id (idFromName)");
+    return run(this.#scope);
+  }
+
+  // Sources and tools
+
+  createSource(input: unknown): Result<Source> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(SourceInput, input);
+      return parsed.ok ? srcs.createSource(this.#db, scope, parsed.value, Date.now()) : parsed;
+    });
+  }
+
+  getSource(slug: string): Result<Source> {
+    return this.#guard((scope) => (Slug.safeParse(slug).success ? srcs.getSource(this.#db, scope, slug) : notFound("source", slug)));
+  }
+
+  listSources(): Result<Source[]> {
+    return this.#guard((scope) => ({ ok: true, value: srcs.listSources(this.#db, scope) }));
+  }
+
+  updateSource(slug: string, patch: unknown): Result<Source> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(SourcePatch, patch);
+      return parsed.ok ? srcs.updateSource(this.#db, scope, slug, parsed.value, Date.now()) : parsed;
+    });
+  }
+
+  deleteSource(slug: string): Result<{ deleted: string }> {
+    return this.#guard((scope) => srcs.deleteSource(this.#db, scope, slug));
+  }
+
+  syncTools(slug: string, input: unknown): Result<ToolSyncReport> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(ToolSync, input);
+      if (!parsed.ok) return parsed;
+      return srcs.syncTools(this.#db, scope, slug, parsed.value.tools, parsed.value.manifestHash, Date.now());
+    });
+  }
+
+  listTools(slug: string): Result<CatalogTool[]> {
+    return this.#guard((scope) => srcs.listTools(this.#db, scope, slug));
+  }
+
+  getTool(slug: string, name: string): Result<CatalogTool> {
+    return this.#guard((scope) =>
+      ToolName.safeParse(name).success ? srcs.getTool(this.#db, scope, slug, name) : notFound("tool", name),
+    );
+  }
+
+  grantTool(slug: string, name: string): Result<CatalogTool> {
+    return this.#guard((scope) => srcs.grantTool(this.#db, scope, slug, name, Date.now()));
+  }
+
+  deleteTool(slug: string, name: string): Result<{ deleted: string }> {
+    return this.#guard((scope) => srcs.deleteTool(this.#db, scope, slug, name));
+  }
+
+  // Connections
+
+  createConnection(input: unknown): Result<Connection> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(ConnectionInput, input);
+      return parsed.ok ? conns.createConnection(this.#db, scope, parsed.value, Date.now()) : parsed;
+    });
+  }
+
+  getConnection(source: string, name: string): Result<Connection> {
+    return this.#guard((scope) => conns.getConnection(this.#db, scope, source, name));
+  }
+
+  listConnections(source?: string): Result<Connection[]> {
+    return this.#guard((scope) => ({ ok: true, value: conns.listConnections(this.#db, scope, source) }));
+  }
+
+  updateConnection(source: string, name: string, secretRef: unknown): Result<Connection> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(SecretRef.nullable(), secretRef);
+      return parsed.ok ? conns.updateConnection(this.#db, scope, source, name, parsed.value, Date.now()) : parsed;
+    });
+  }
+
+  deleteConnection(source: string, name: string): Result<Connection> {
+    return this.#guard((scope) => conns.deleteConnection(this.#db, scope, source, name));
+  }
+
+  // Policies
+
+  createPolicy(input: unknown): Result<Policy> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(PolicyInput, input);
+      return parsed.ok ? pols.createPolicy(this.#db, scope, parsed.value, Date.now()) : parsed;
+    });
+  }
+
+  getPolicy(id: string): Result<Policy> {
+    return this.#guard((scope) => pols.getPolicy(this.#db, scope, id));
+  }
+
+  listPolicies(source?: string): Result<Policy[]> {
+    return this.#guard((scope) => ({ ok: true, value: pols.listPolicies(this.#db, scope, source) }));
+  }
+
+  updatePolicy(id: string, input: unknown): Result<Policy> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(PolicyInput, input);
+      return parsed.ok ? pols.updatePolicy(this.#db, scope, id, parsed.value, Date.now()) : parsed;
+    });
+  }
+
+  deletePolicy(id: string): Result<{ deleted: string }> {
+    return this.#guard((scope) => pols.deletePolicy(this.#db, scope, id));
+  }
+
+  // Toolkits
+
+  createToolkit(input: unknown): Result<Toolkit> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(ToolkitInput, input);
+      return parsed.ok ? kits.createToolkit(this.#db, scope, parsed.value, Date.now()) : parsed;
+    });
+  }
+
+  getToolkit(slug: string): Result<Toolkit> {
+    return this.#guard((scope) => kits.getToolkit(this.#db, scope, slug));
+  }
+
+  listToolkits(): Result<Toolkit[]> {
+    return this.#guard((scope) => ({ ok: true, value: kits.listToolkits(this.#db, scope) }));
+  }
+
+  updateToolkit(slug: string, patch: unknown): Result<Toolkit> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(ToolkitPatch, patch);
+      return parsed.ok ? kits.updateToolkit(this.#db, scope, slug, parsed.value, Date.now()) : parsed;
+    });
+  }
+
+  deleteToolkit(slug: string): Result<{ deleted: string }> {
+    return this.#guard((scope) => kits.deleteToolkit(this.#db, scope, slug));
+  }
+}
+
+function notFound<T>(what: string, name: string): Result<T> {
+  return fail("not_found", `no ${what} '${name}'`);
+}

@@ -1,0 +1,160 @@
+import { and, eq } from "drizzle-orm";
+import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { newId } from "../../core/ids";
+import type { Result, Source, SourceInput, ToolDefinition } from "../../schemas";
+import { fail, ok } from "../../schemas";
+import type { CatalogTool } from "./rows";
+import { sourceFromRow, toolFromRow } from "./rows";
+import { connections, policies, sources, tools } from "./tables";
+
+type Db = DrizzleSqliteDODatabase<Record<string, never>>;
+
+export type ToolSyncReport = { added: string[]; changed: string[]; removed: string[]; unchanged: number };
+
+export function createSource(db: Db, scope: string, input: SourceInput, now: number): Result<Source> {
+  if (db.select({ id: sources.id }).from(sources).where(eq(sources.slug, input.slug)).get()) {
+    return fail("conflict", `a source named '${input.slug}' already exists in scope '${scope}'`);
+  }
+  const row = { id: newId("src"), ...input, manifestHash: null, createdAt: now, updatedAt: now };
+  db.insert(sources).values(row).run();
+  return ok(sourceFromRow(row, scope));
+}
+
+export function getSource(db: Db, scope: string, slug: string): Result<Source> {
+  const row = db.select().from(sources).where(eq(sources.slug, slug)).get();
+  return row ? ok(sourceFromRow(row, scope)) : fail("not_found", `no source '${slug}' in scope '${scope}'`);
+}
+
+export function listSources(db: Db, scope: string): Source[] {
+  return db.select().from(sources).orderBy(sources.slug).all().map((r) => sourceFromRow(r, scope));
+}
+
+export function updateSource(
+  db: Db,
+  scope: string,
+  slug: string,
+  patch: Partial<Pick<Source, "title" | "config" | "local">>,
+  now: number,
+): Result<Source> {
+  const updated = db
+    .update(sources)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(sources.slug, slug))
+    .returning()
+    .get();
+  return updated ? ok(sourceFromRow(updated, scope)) : fail("not_found", `no source '${slug}' in scope '${scope}'`);
+}
+
+/** Deletes a source with its tools, connections and policies, in one transaction (DESIGN invariant 8). */
+export function deleteSource(db: Db, scope: string, slug: string): Result<{ deleted: string }> {
+  const row = db.select({ id: sources.id }).from(sources).where(eq(sources.slug, slug)).get();
+  if (!row) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
+  db.transaction((tx) => {
+    tx.delete(tools).where(eq(tools.sourceId, row.id)).run();
+    tx.delete(connections).where(eq(connections.source, slug)).run();
+    tx.delete(policies).where(eq(policies.source, slug)).run();
+    tx.delete(sources).where(eq(sources.id, row.id)).run();
+  });
+  return ok({ deleted: slug });
+}
+
+/**
+ * Replaces a source's tools with a freshly resolved manifest. On the first import every tool is
+ * granted; on a refresh new tools arrive `awaiting_review` and changed ones keep their grant but are
+ * flagged by hash, so a refresh never grants new operations by itself (DESIGN invariant 6).
+ */
+export function syncTools(
+  db: Db,
+  scope: string,
+  slug: string,
+  definitions: ToolDefinition[],
+  manifestHash: string,
+  now: number,
+): Result<ToolSyncReport> {
+  const source = db.select().from(sources).where(eq(sources.slug, slug)).get();
+  if (!source) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
+  const names = new Set<string>();
+  for (const d of definitions) {
+    if (names.has(d.name)) return fail("invalid_input", `tool name '${d.name}' appears twice in the manifest`);
+    names.add(d.name);
+  }
+  const firstImport = source.manifestHash === null;
+  const existing = new Map(
+    db.select().from(tools).where(eq(tools.sourceId, source.id)).all().map((t) => [t.name, t] as const),
+  );
+  const report: ToolSyncReport = { added: [], changed: [], removed: [], unchanged: 0 };
+  db.transaction((tx) => {
+    for (const d of definitions) {
+      const prior = existing.get(d.name);
+      const values = {
+        description: d.description,
+        inputSchema: d.inputSchema ?? null,
+        outputSchema: d.outputSchema ?? null,
+        sideEffect: d.sideEffect,
+        hash: d.hash,
+        invocation: d.invocation,
+        updatedAt: now,
+      };
+      if (!prior) {
+        report.added.push(d.name);
+        const status = firstImport ? "granted" : "awaiting_review";
+        tx.insert(tools)
+          .values({ sourceId: source.id, name: d.name, ...values, status, grantedHash: firstImport ? d.hash : null, createdAt: now })
+          .run();
+      } else if (prior.hash !== d.hash) {
+        report.changed.push(d.name);
+        tx.update(tools).set(values).where(and(eq(tools.sourceId, source.id), eq(tools.name, d.name))).run();
+      } else {
+        report.unchanged++;
+      }
+    }
+    for (const name of existing.keys()) {
+      if (names.has(name)) continue;
+      report.removed.push(name);
+      tx.delete(tools).where(and(eq(tools.sourceId, source.id), eq(tools.name, name))).run();
+    }
+    tx.update(sources).set({ manifestHash, updatedAt: now }).where(eq(sources.id, source.id)).run();
+  });
+  return ok(report);
+}
+
+export function listTools(db: Db, scope: string, slug: string): Result<CatalogTool[]> {
+  const source = db.select({ id: sources.id }).from(sources).where(eq(sources.slug, slug)).get();
+  if (!source) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
+  const rows = db.select().from(tools).where(eq(tools.sourceId, source.id)).orderBy(tools.name).all();
+  return ok(rows.map((r) => toolFromRow(r, slug)));
+}
+
+export function getTool(db: Db, scope: string, slug: string, name: string): Result<CatalogTool> {
+  const source = db.select({ id: sources.id }).from(sources).where(eq(sources.slug, slug)).get();
+  if (!source) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
+  const row = db.select().from(tools).where(and(eq(tools.sourceId, source.id), eq(tools.name, name))).get();
+  return row ? ok(toolFromRow(row, slug)) : fail("not_found", `no tool '${name}' in source '${slug}'`);
+}
+
+/** Grants a tool at its current definition (review of a new or changed tool). */
+export function grantTool(db: Db, scope: string, slug: string, name: string, now: number): Result<CatalogTool> {
+  const source = db.select({ id: sources.id }).from(sources).where(eq(sources.slug, slug)).get();
+  if (!source) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
+  const where = and(eq(tools.sourceId, source.id), eq(tools.name, name));
+  const current = db.select({ hash: tools.hash }).from(tools).where(where).get();
+  if (!current) return fail("not_found", `no tool '${name}' in source '${slug}'`);
+  const row = db
+    .update(tools)
+    .set({ status: "granted", grantedHash: current.hash, updatedAt: now })
+    .where(where)
+    .returning()
+    .get();
+  return row ? ok(toolFromRow(row, slug)) : fail("not_found", `no tool '${name}' in source '${slug}'`);
+}
+
+export function deleteTool(db: Db, scope: string, slug: string, name: string): Result<{ deleted: string }> {
+  const source = db.select({ id: sources.id }).from(sources).where(eq(sources.slug, slug)).get();
+  if (!source) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
+  const row = db
+    .delete(tools)
+    .where(and(eq(tools.sourceId, source.id), eq(tools.name, name)))
+    .returning({ name: tools.name })
+    .get();
+  return row ? ok({ deleted: name }) : fail("not_found", `no tool '${name}' in source '${slug}'`);
+}

@@ -1,0 +1,87 @@
+import { sql } from "drizzle-orm";
+import type { JsonObject } from "../../schemas";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// One ScopeCatalog instance holds what is placed in exactly one scope (its name is the scope id).
+// See storage-schema.md beside this file; migrations live in migrations/scope-catalog/.
+
+const timestamps = {
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+};
+
+export const sources = sqliteTable(
+  "sources",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull(),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    config: text("config", { mode: "json" }).notNull().$type<JsonObject>(),
+    local: integer("local", { mode: "boolean" }).notNull(),
+    manifestHash: text("manifest_hash"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("sources_slug").on(t.slug)],
+);
+
+export const tools = sqliteTable(
+  "tools",
+  {
+    sourceId: text("source_id")
+      .notNull()
+      .references(() => sources.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description").notNull(),
+    inputSchema: text("input_schema", { mode: "json" }).$type<JsonObject>(),
+    outputSchema: text("output_schema", { mode: "json" }).$type<JsonObject>(),
+    sideEffect: text("side_effect").notNull(),
+    hash: text("hash").notNull(),
+    /** The hash last granted; differs from `hash` when a refresh changed the definition. */
+    grantedHash: text("granted_hash"),
+    invocation: text("invocation", { mode: "json" }).notNull().$type<JsonObject>(),
+    status: text("status").notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.name] })],
+);
+
+export const connections = sqliteTable(
+  "connections",
+  {
+    id: text("id").primaryKey(),
+    source: text("source").notNull(),
+    name: text("name").notNull(),
+    secretRef: text("secret_ref"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("connections_source_name").on(t.source, t.name)],
+);
+
+export const policies = sqliteTable(
+  "policies",
+  {
+    id: text("id").primaryKey(),
+    source: text("source").notNull(),
+    connectionScope: text("connection_scope"),
+    connectionName: text("connection_name"),
+    tools: text("tools").notNull().default(sql`'*'`),
+    action: text("action").notNull(),
+    ...timestamps,
+  },
+  (t) => [index("policies_source").on(t.source)],
+);
+
+export const toolkits = sqliteTable(
+  "toolkits",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    tools: text("tools", { mode: "json" }).notNull().$type<string[]>(),
+    patterns: text("patterns", { mode: "json" }).notNull().$type<string[]>(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("toolkits_slug").on(t.slug)],
+);
