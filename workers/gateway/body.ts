@@ -1,0 +1,66 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { zodIssues } from "../../schemas";
+import { HttpError } from "./problem";
+
+/** Default cap on JSON request bodies; routes that take uploads (specs) pass their own. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Reads a JSON body and validates it against a schema. Failures are precise and happen before any
+ * state changes: 415 wrong media type, 413 over the limit (checked on the declared length and while
+ * streaming), 400 malformed JSON, 422 schema violation naming each failing field.
+ */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit = DEFAULT_BODY_LIMIT): Promise<z.infer<S>> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    throw new HttpError(415, "unsupported-media-type", "request body must be application/json");
+  }
+  const text = await readLimited(c.req.raw, limit);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message : "invalid JSON";
+    throw new HttpError(400, "malformed-json", `request body is not valid JSON: ${reason}`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const errors = zodIssues(parsed.error);
+    const first = errors[0];
+    const detail = first ? `field '${first.path}': ${first.message}` : "request body does not match the schema";
+    throw new HttpError(422, "validation-failed", detail, { errors });
+  }
+  return parsed.data;
+}
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+  const tooLarge = (): HttpError => new HttpError(413, "payload-too-large", `request body exceeds ${limit} bytes`);
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new HttpError(400, "malformed-json", "request body is not valid UTF-8");
+  }
+}

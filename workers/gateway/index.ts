@@ -1,0 +1,11 @@
+import { createApp } from "./app";
+import type { Env } from "./env";
+
+export { ScopeCatalog } from "../../durable-objects/scope-catalog";
+export { HealthProbeWorkflow } from "../../workflows/health-probe";
+
+const app = createApp();
+
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;
