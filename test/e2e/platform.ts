@@ -1,0 +1,84 @@
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export type Platform = {
+  baseUrl: string;
+  dataDir: string;
+  output: () => string;
+  /** SIGKILLs the whole process group (wrangler, workerd and all). */
+  kill: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+/** A free loopback port from the OS. */
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => ok(port));
+    });
+  });
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "executor-e2e-"));
+}
+
+/**
+ * Starts the real platform exactly as `npm start` does (scripts/start.mjs → wrangler dev), in its
+ * own process group, and resolves once it announces itself.
+ */
+export async function startPlatform(opts: { dataDir?: string; port?: number } = {}): Promise<Platform> {
+  const port = opts.port ?? (await freePort());
+  const inspector = await freePort();
+  const dataDir = opts.dataDir ?? tempDataDir();
+  const root = resolve(import.meta.dirname, "../..");
+  const child: ChildProcess = spawn(process.execPath, [join(root, "scripts/start.mjs")], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(inspector), EXECUTOR_DATA_DIR: dataDir },
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+
+  const signalGroup = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.pid === undefined || child.exitCode !== null) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      return;
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  };
+
+  const deadline = Date.now() + 150_000;
+  while (!out.includes("Executor is running")) {
+    if (child.exitCode !== null) throw new Error(`platform exited early:\n${out}`);
+    if (Date.now() > deadline) {
+      await signalGroup("SIGKILL");
+      throw new Error(`platform did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    dataDir,
+    output: () => out,
+    kill: () => signalGroup("SIGKILL"),
+    stop: () => signalGroup("SIGTERM"),
+  };
+}
+
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
