@@ -12,3 +12,4 @@ export * from "./source";
 export * from "./tool";
 export * from "./toolkit";
 export * from "./result";
+export * from "./account";

@@ -20,7 +20,17 @@ const args = [
   "--inspector-port", String(Number(process.env.INSPECTOR_PORT ?? port + 10000)),
   "--show-interactive-dev-session=false",
   "--log-level", process.env.WRANGLER_LOG ?? "warn",
+  // The origin OAuth clients see; issuer and resource identifiers derive from it.
+  "--var", `PUBLIC_URL:${process.env.PUBLIC_URL ?? base}`,
 ];
+// Optional overrides of wrangler.toml [vars] (tests use them for short token lifetimes and limits).
+for (const [env, name] of [
+  ["EXECUTOR_AUTH_RATE_LIMITS", "AUTH_RATE_LIMITS"],
+  ["EXECUTOR_OAUTH_ACCESS_TOKEN_TTL", "OAUTH_ACCESS_TOKEN_TTL"],
+  ["EXECUTOR_OAUTH_REFRESH_TOKEN_TTL", "OAUTH_REFRESH_TOKEN_TTL"],
+]) {
+  if (process.env[env]) args.push("--var", `${name}:${process.env[env]}`);
+}
 const child = spawn("wrangler", args, {
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },

@@ -35,7 +35,9 @@ export function tempDataDir(): string {
  * Starts the real platform exactly as `npm start` does (scripts/start.mjs → wrangler dev), in its
  * own process group, and resolves once it announces itself.
  */
-export async function startPlatform(opts: { dataDir?: string; port?: number } = {}): Promise<Platform> {
+export async function startPlatform(
+  opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
+): Promise<Platform> {
   const port = opts.port ?? (await freePort());
   const inspector = await freePort();
   const dataDir = opts.dataDir ?? tempDataDir();
@@ -44,7 +46,15 @@ export async function startPlatform(opts: { dataDir?: string; port?: number } = 
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(inspector), EXECUTOR_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      // Tests sign many people up from one address; the abuse-limit tests set their own limits.
+      EXECUTOR_AUTH_RATE_LIMITS: "signup-ip=1000/3600,login-ip=1000/900,login-email=1000/900",
+      ...opts.env,
+      PORT: String(port),
+      INSPECTOR_PORT: String(inspector),
+      EXECUTOR_DATA_DIR: dataDir,
+    },
   });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));

@@ -1,13 +1,22 @@
+import type { AccountDirectory } from "../../durable-objects/account-directory";
+import type { RateLimiter } from "../../durable-objects/rate-limiter";
 import type { ScopeCatalog } from "../../durable-objects/scope-catalog";
+import type { AuthContext } from "./auth/principal";
 import type { HealthProbeParams } from "../../workflows/health-probe";
 
 /** Every binding declared in wrangler.toml, as the gateway sees it. */
 export interface Env {
   EXECUTOR_ENV: "development" | "production";
+  PUBLIC_URL: string;
+  AUTH_RATE_LIMITS: string;
+  OAUTH_ACCESS_TOKEN_TTL: string;
+  OAUTH_REFRESH_TOKEN_TTL: string;
   SCOPE_CATALOG: DurableObjectNamespace<ScopeCatalog>;
+  ACCOUNT_DIRECTORY: DurableObjectNamespace<AccountDirectory>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   HEALTH_PROBE: Workflow<HealthProbeParams>;
   LOADER: WorkerLoader;
   OAUTH_KV: KVNamespace;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { correlationId: string } };
+export type AppEnv = { Bindings: Env; Variables: { correlationId: string; auth: AuthContext } };

@@ -1,6 +1,8 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
 
+export { AccountDirectory } from "../../durable-objects/account-directory";
+export { RateLimiter } from "../../durable-objects/rate-limiter";
 export { ScopeCatalog } from "../../durable-objects/scope-catalog";
 export { HealthProbeWorkflow } from "../../workflows/health-probe";
 

@@ -1,0 +1,81 @@
+import { Hono } from "hono";
+import { html } from "hono/html";
+import { z } from "zod";
+import { ToolkitRef } from "../schemas";
+import { scopeCatalog } from "../durable-objects/scope-catalog/client";
+import { createApiKey, listApiKeys, revokeApiKey } from "../workers/gateway/accounts/keys";
+import { csrfToken, verifyCsrf } from "../workers/gateway/auth/cookies";
+import type { AuthContext } from "../workers/gateway/auth/principal";
+import type { AppEnv, Env } from "../workers/gateway/env";
+import { formAction, readForm } from "./forms";
+import { errorBox, page } from "./layout";
+import { loginRedirect, pageAuth } from "./session";
+
+const KeyForm = z.object({
+  name: z.string().trim().min(1, "must not be empty").max(100),
+  toolkit: z.union([z.literal("").transform(() => null), ToolkitRef]),
+});
+
+/** Toolkits the signed-in person can bind a key to: those placed in their org or user scope. */
+export async function toolkitChoices(env: Env, auth: AuthContext): Promise<string[]> {
+  const lists = await Promise.all(auth.principal.chain.map((s) => scopeCatalog(env.SCOPE_CATALOG, s.id).listToolkits()));
+  return lists.flatMap((r, i) => (r.ok ? r.value.map((t) => `${auth.principal.chain[i]?.id}/${t.slug}`) : []));
+}
+
+async function render(env: Env, auth: AuthContext, csrf: string, opts: { created?: string; error?: string } = {}) {
+  const [keys, toolkits] = await Promise.all([listApiKeys(env, auth), toolkitChoices(env, auth)]);
+  const rows = keys.map(
+    (k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.toolkit ?? "whole scope"}</td>
+      <td>${k.revokedAt ? "revoked" : html`<form class="inline" method="post" action="/api-keys/${k.id}/revoke">
+        <input type="hidden" name="csrf" value="${csrf}"><button>Revoke</button></form>`}</td></tr>`,
+  );
+  return page(
+    "API keys",
+    html`<h1>API keys</h1>
+      ${opts.created
+        ? html`<div class="notice"><p>Your new key. Copy it now: it will not be shown again.</p><pre id="new-api-key">${opts.created}</pre></div>`
+        : ""}
+      ${errorBox(opts.error)}
+      <form method="post" action="/api-keys">
+        <input type="hidden" name="csrf" value="${csrf}">
+        <label for="name">Name</label><input id="name" name="name" type="text" required placeholder="backend-prod">
+        <label for="toolkit">Limit to toolkit</label>
+        <select id="toolkit" name="toolkit"><option value="">Whole scope</option>${toolkits.map((t) => html`<option>${t}</option>`)}</select>
+        <button type="submit">Create API key</button>
+      </form>
+      <h2>Your keys</h2>
+      <table><thead><tr><th>Name</th><th>Key</th><th>Toolkit</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
+    { email: auth.identity.user.email, csrf },
+  );
+}
+
+/** Create (value shown once), list and revoke API keys. */
+export const apiKeysPage = new Hono<AppEnv>()
+  .get("/api-keys", async (c) => {
+    const auth = await pageAuth(c);
+    if (!auth) return loginRedirect(c);
+    c.header("cache-control", "no-store");
+    return c.html(render(c.env, auth, csrfToken(c)));
+  })
+  .post("/api-keys", async (c) => {
+    const auth = await pageAuth(c);
+    if (!auth) return loginRedirect(c);
+    c.header("cache-control", "no-store");
+    return formAction(
+      c,
+      async () => {
+        const form = await readForm(c, KeyForm);
+        const { key } = await createApiKey(c.env, auth, { name: form.name, toolkit: form.toolkit });
+        return c.html(render(c.env, auth, csrfToken(c), { created: key }), 201);
+      },
+      (error, status) => c.html(render(c.env, auth, csrfToken(c), { error }), status as 400),
+    );
+  })
+  .post("/api-keys/:id/revoke", async (c) => {
+    const auth = await pageAuth(c);
+    if (!auth) return loginRedirect(c);
+    const body = await c.req.parseBody();
+    verifyCsrf(c, typeof body.csrf === "string" ? body.csrf : undefined);
+    await revokeApiKey(c.env, auth, c.req.param("id"));
+    return c.redirect("/api-keys", 303);
+  });

@@ -1,0 +1,83 @@
+import { toolkitToNarrowing } from "../../../core/toolset";
+import { accountDirectory } from "../../../durable-objects/account-directory/client";
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import type { Identity, Narrowing, Principal, PrincipalKind, ToolkitRef } from "../../../schemas";
+import { GrantProps } from "../../../schemas";
+import type { Env } from "../env";
+import { tokenHash } from "./crypto";
+import type { Resource } from "./oauth";
+import { oauthServer, resourceUrl } from "./oauth";
+
+/** Who is calling, resolved once per request and handed to routes; nothing downstream re-reads credentials. */
+export type AuthContext = {
+  principal: Principal;
+  identity: Identity;
+  /** The toolkit the credential is narrowed to, if any. */
+  grant: { toolkit: ToolkitRef | null };
+};
+
+export const API_KEY_PREFIX = "exk";
+
+/**
+ * A toolkit narrowing. A toolkit that no longer exists, or sits in a scope the principal does not
+ * hold, narrows to nothing: a credential bound to a toolkit can never fall back to the whole scope.
+ */
+async function narrowingFor(env: Env, identity: Identity, ref: ToolkitRef | null): Promise<Narrowing[]> {
+  if (ref === null) return [];
+  const [scope = "", slug = ""] = ref.split("/");
+  const held = scope === identity.org.id || scope === identity.user.id;
+  const found = held ? await scopeCatalog(env.SCOPE_CATALOG, scope).getToolkit(slug) : null;
+  if (found?.ok) return [toolkitToNarrowing(found.value)];
+  return [{ label: `${ref} (unavailable)`, tools: [], patterns: [] }];
+}
+
+export async function buildAuthContext(
+  env: Env,
+  kind: PrincipalKind,
+  credentialId: string,
+  identity: Identity,
+  toolkit: ToolkitRef | null,
+): Promise<AuthContext> {
+  return {
+    identity,
+    grant: { toolkit },
+    principal: {
+      kind,
+      credentialId,
+      userId: identity.user.id,
+      orgId: identity.org.id,
+      // DESIGN §2: outer (authority) → inner (actor).
+      chain: [
+        { id: identity.org.id, kind: "org" },
+        { id: identity.user.id, kind: "user" },
+      ],
+      narrowings: await narrowingFor(env, identity, toolkit),
+    },
+  };
+}
+
+/** Resolves `Authorization: Bearer …` for one resource: an API key, or an OAuth access token bound to it. */
+export async function authenticateBearer(env: Env, resource: Resource, token: string): Promise<AuthContext | null> {
+  const directory = accountDirectory(env.ACCOUNT_DIRECTORY);
+  if (token.startsWith(`${API_KEY_PREFIX}_`)) {
+    const found = await directory.resolveApiKey(await tokenHash(token));
+    if (!found.ok) return null;
+    return buildAuthContext(env, "api_key", found.value.key.id, found.value.identity, found.value.key.toolkit);
+  }
+  const expected = resourceUrl(env, resource);
+  const validated = await oauthServer(env).validateToken(expected, token, env);
+  // RFC 8707 / MCP authorization: accept only tokens whose audience is this resource.
+  if (!validated || validated.audience !== expected) return null;
+  const props = GrantProps.safeParse(validated.props);
+  if (!props.success) return null;
+  const identity = await directory.identity(props.data.userId, props.data.orgId);
+  if (!identity.ok) return null; // membership ended since the grant: the token no longer works
+  return buildAuthContext(env, "oauth", `oauth:${validated.clientId}`, identity.value, props.data.toolkit);
+}
+
+/** Resolves a session cookie value to its live identity. */
+export async function authenticateSession(env: Env, sessionToken: string): Promise<AuthContext | null> {
+  const session = await accountDirectory(env.ACCOUNT_DIRECTORY).readSession(await tokenHash(sessionToken));
+  if (!session.ok) return null;
+  return buildAuthContext(env, "session", session.value.id, session.value.identity, null);
+}
