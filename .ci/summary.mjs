@@ -11,8 +11,12 @@ try {
 }
 const passed = report.numPassedTests ?? 0;
 const failed = report.numFailedTests ?? 0;
-// A file that failed to load has no test results of its own; count it once.
-const suitesFailed = report.testResults?.filter((r) => r.status === "failed" && (r.assertionResults ?? []).length === 0).length ?? 0;
+// A file that failed to load, or whose setup failed (its tests then show as skipped), has no failed
+// test of its own; count the file once so the summary never hides it.
+const suitesFailed =
+  report.testResults?.filter(
+    (r) => r.status === "failed" && !(r.assertionResults ?? []).some((a) => a.status === "failed"),
+  ).length ?? 0;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${passed} passed, ${failed + suitesFailed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed + suitesFailed > 0 || passed === 0 ? 1 : 0);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { z } from "zod";
 import { ToolkitRef } from "../schemas";
@@ -10,6 +11,8 @@ import type { AppEnv, Env } from "../workers/gateway/env";
 import { formAction, readForm } from "./forms";
 import { errorBox, page } from "./layout";
 import { loginRedirect, pageAuth } from "./session";
+
+const FLASH = "executor_new_key";
 
 const KeyForm = z.object({
   name: z.string().trim().min(1, "must not be empty").max(100),
@@ -55,7 +58,9 @@ export const apiKeysPage = new Hono<AppEnv>()
     const auth = await pageAuth(c);
     if (!auth) return loginRedirect(c);
     c.header("cache-control", "no-store");
-    return c.html(render(c.env, auth, csrfToken(c)));
+    const created = getCookie(c, FLASH, "host");
+    if (created) deleteCookie(c, FLASH, { prefix: "host", secure: true, path: "/" });
+    return c.html(render(c.env, auth, csrfToken(c), created ? { created } : {}));
   })
   .post("/api-keys", async (c) => {
     const auth = await pageAuth(c);
@@ -66,7 +71,10 @@ export const apiKeysPage = new Hono<AppEnv>()
       async () => {
         const form = await readForm(c, KeyForm);
         const { key } = await createApiKey(c.env, auth, { name: form.name, toolkit: form.toolkit });
-        return c.html(render(c.env, auth, csrfToken(c), { created: key }), 201);
+        // Post/Redirect/Get: the key rides a one-minute HttpOnly cookie to the next page view, which
+        // shows it once and clears it, so reloading never re-submits the form and mints another key.
+        setCookie(c, FLASH, key, { prefix: "host", httpOnly: true, sameSite: "Strict", maxAge: 60 });
+        return c.redirect("/api-keys", 303);
       },
       (error, status) => c.html(render(c.env, auth, csrfToken(c), { error }), status as 400),
     );

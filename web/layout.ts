@@ -6,7 +6,7 @@ export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 const STYLE = `
   body { font: 15px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
   header { display: flex; justify-content: space-between; align-items: center; border-bottom: 1px solid #ddd; padding-bottom: .5rem; margin-bottom: 1.5rem; }
-  header a { margin-left: 1rem; }
+  header a, header form { margin-left: 1rem; }
   label { display: block; margin: .75rem 0 .25rem; font-weight: 600; }
   input[type=email], input[type=password], input[type=text], select { width: 100%; padding: .5rem; box-sizing: border-box; }
   button { margin-top: 1rem; padding: .5rem 1rem; cursor: pointer; }
