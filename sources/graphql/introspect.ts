@@ -1,0 +1,122 @@
+import type { GraphQLSchema, IntrospectionQuery } from "graphql";
+import { buildClientSchema, buildSchema, getIntrospectionQuery, validateSchema } from "graphql";
+import { upstreamMessage } from "../mcp/text";
+import { placeCredential } from "../mcp/credential";
+import type { Credential, GuardedFetch } from "../types";
+import { PluginError } from "../types";
+import type { GraphqlConfig } from "./config";
+
+/** resolveTools has no platform deadline of its own. */
+const INTROSPECTION_TIMEOUT_MS = 30_000;
+/** Large public schemas (GitHub's) introspect to a few MB; far beyond that is not a schema. */
+const MAX_INTROSPECTION_CHARS = 32_000_000;
+
+/**
+ * The upstream's schema: from an uploaded document when the source has one (SDL or an introspection
+ * result, for endpoints that refuse anonymous introspection), else by POSTing the standard
+ * introspection query (GraphQL spec §4 Introspection) through the guarded fetch.
+ */
+export async function loadSchema(
+  config: GraphqlConfig,
+  fetch: GuardedFetch,
+  document?: string,
+  credential?: Credential,
+): Promise<GraphQLSchema> {
+  const schema = document === undefined ? await introspect(config, fetch, credential) : fromDocument(document);
+  const problems = validateSchema(schema);
+  if (problems.length > 0) {
+    throw new PluginError("invalid_document", `the GraphQL schema is invalid: ${upstreamMessage(problems[0]?.message ?? "", [])}`);
+  }
+  return schema;
+}
+
+async function introspect(config: GraphqlConfig, fetch: GuardedFetch, credential?: Credential): Promise<GraphQLSchema> {
+  // The discovery credential (when introspection needs one) goes where a call's would.
+  const placement = placeCredential(config.endpoint, config.headers, credential ?? null);
+  if (!placement.ok) throw new PluginError("unsupported", placement.message);
+  let response: Response;
+  try {
+    response = await fetch(placement.placed.url, {
+      method: "POST",
+      headers: {
+        ...placement.placed.headers,
+        "content-type": "application/json",
+        // GraphQL over HTTP §Accept: prefer the dedicated media type, accept legacy JSON.
+        accept: "application/graphql-response+json, application/json;q=0.9",
+      },
+      body: JSON.stringify({ query: getIntrospectionQuery() }),
+      signal: AbortSignal.timeout(INTROSPECTION_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new PluginError("unreachable", `GraphQL endpoint unreachable: ${upstreamMessage(describe(error), placement.placed.secrets)}`);
+  }
+  if (response.status === 401 || response.status === 403) {
+    await response.body?.cancel();
+    throw new PluginError(
+      "unsupported",
+      `the GraphQL endpoint refused introspection (HTTP ${response.status}); add a connection with a credential, or upload its schema`,
+    );
+  }
+  const text = await response.text().catch(() => "");
+  if (response.status >= 500 || response.status === 429) {
+    throw new PluginError("unreachable", `the GraphQL endpoint answered HTTP ${response.status}`);
+  }
+  if (text.length > MAX_INTROSPECTION_CHARS) throw new PluginError("invalid_document", "the introspection answer is too large");
+  const body = parseJson(text);
+  const schema = introspectionOf(body);
+  if (schema === undefined) {
+    const firstError = graphqlErrorOf(body);
+    const reason = firstError === undefined ? `HTTP ${response.status}, no __schema in the answer` : firstError;
+    throw new PluginError("invalid_document", `introspection failed: ${upstreamMessage(reason, placement.placed.secrets)}`);
+  }
+  return build(schema);
+}
+
+function fromDocument(document: string): GraphQLSchema {
+  const json = parseJson(document);
+  const introspection = introspectionOf(json);
+  if (introspection !== undefined) return build(introspection);
+  try {
+    return buildSchema(document);
+  } catch (error) {
+    throw new PluginError("invalid_document", `the schema document is neither an introspection result nor SDL: ${upstreamMessage(describe(error), [])}`);
+  }
+}
+
+function build(introspection: IntrospectionQuery): GraphQLSchema {
+  try {
+    return buildClientSchema(introspection);
+  } catch (error) {
+    throw new PluginError("invalid_document", `the introspection answer is not a schema: ${upstreamMessage(describe(error), [])}`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `{ data: { __schema } }` as a server answers, or a bare `{ __schema }` as tools save it. */
+function introspectionOf(body: unknown): IntrospectionQuery | undefined {
+  const data = isRecord(body) && isRecord(body["data"]) ? body["data"] : body;
+  // buildClientSchema checks the rest of the shape and throws a readable error when it is wrong.
+  return isRecord(data) && isRecord(data["__schema"]) ? (data as unknown as IntrospectionQuery) : undefined;
+}
+
+function graphqlErrorOf(body: unknown): string | undefined {
+  if (!isRecord(body) || !Array.isArray(body["errors"])) return undefined;
+  const first: unknown = body["errors"][0];
+  return isRecord(first) && typeof first["message"] === "string" ? first["message"] : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}

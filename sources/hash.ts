@@ -1,0 +1,13 @@
+import { hashValue } from "../core/evidence";
+import type { SourceManifest, ToolDefinition } from "../schemas";
+
+/** A tool definition's hash: SHA-256 over the canonical JSON of everything but the hash itself. */
+export async function withHash(definition: Omit<ToolDefinition, "hash">): Promise<ToolDefinition> {
+  return { ...definition, hash: await hashValue(definition) };
+}
+
+/** The manifest's hash: over the sorted tool hashes and the auth templates. */
+export async function manifestHash(manifest: SourceManifest): Promise<string> {
+  const tools = manifest.tools.map((t) => `${t.name}:${t.hash}`).sort();
+  return hashValue({ kind: manifest.kind, tools, auth: manifest.auth });
+}
