@@ -1,0 +1,77 @@
+import { DurableObject } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { z } from "zod";
+import migrations from "../../migrations/run-ledger/migrations.js";
+import type { JsonValue, Result, Run } from "../../schemas";
+import { JsonValue as JsonValueSchema, Run as RunSchema, RunApproval, RunError, RunOutput, RunStatus, parseInput } from "../../schemas";
+import type { RunFilter, Verification } from "./ledger";
+import * as ledger from "./ledger";
+
+const NewRunInput = z.object({
+  run: RunSchema.omit({ id: true, prevHash: true, evidenceHash: true }),
+  args: JsonValueSchema.nullable(),
+  idempotencyKey: z.string().min(1).max(255).nullable(),
+});
+const Patch = z
+  .object({
+    status: RunStatus,
+    output: RunOutput.nullable(),
+    error: RunError.nullable(),
+    startedAt: z.number().int().nullable(),
+    finishedAt: z.number().int().nullable(),
+    retries: z.number().int().nonnegative(),
+    approvals: z.array(RunApproval),
+  })
+  .partial();
+const Filter = z.object({
+  address: z.string().max(512).optional(),
+  status: RunStatus.optional(),
+  userId: z.string().max(64).optional(),
+  since: z.number().int().optional(),
+  until: z.number().int().optional(),
+  before: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+/**
+ * One org's Runs (`idFromName(orgId)`): every call on any surface, admitted, refused or pending,
+ * with a hash chain over every state change (DESIGN invariant 3, §10 evidence).
+ */
+export class RunLedger extends DurableObject {
+  readonly #db: DrizzleSqliteDODatabase<Record<string, never>>;
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env);
+    this.#db = drizzle(ctx.storage, { logger: false });
+    void ctx.blockConcurrencyWhile(async () => {
+      await migrate(this.#db, migrations);
+    });
+  }
+
+  async record(input: unknown): Promise<Result<{ run: Run; replayed: boolean }>> {
+    const parsed = parseInput(NewRunInput, input);
+    if (!parsed.ok) return parsed;
+    return ledger.recordRun(this.#db, parsed.value.run as ledger.NewRun, parsed.value.args, parsed.value.idempotencyKey);
+  }
+
+  async transition(id: string, patch: unknown, expected: unknown): Promise<Result<Run>> {
+    const parsed = parseInput(z.tuple([Patch, z.array(RunStatus).min(1)]), [patch, expected]);
+    if (!parsed.ok) return parsed;
+    return ledger.transitionRun(this.#db, id, parsed.value[0] as ledger.RunPatch, parsed.value[1], Date.now());
+  }
+
+  get(id: string): Result<{ run: Run; input: JsonValue | null }> {
+    return ledger.getRun(this.#db, id);
+  }
+
+  list(filter: unknown): Result<{ runs: Run[]; nextCursor: number | null }> {
+    const parsed = parseInput(Filter, filter);
+    return parsed.ok ? { ok: true, value: ledger.listRuns(this.#db, parsed.value as RunFilter) } : parsed;
+  }
+
+  verify(): Promise<Verification> {
+    return ledger.verifyLedger(this.#db);
+  }
+}

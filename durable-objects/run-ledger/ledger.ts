@@ -1,0 +1,149 @@
+import { and, desc, eq, gte, lt, lte } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { evidenceHash, hashValue } from "../../core/evidence";
+import { newId } from "../../core/ids";
+import { canTransition } from "../../core/run-state";
+import type { JsonValue, Result, Run, RunStatus } from "../../schemas";
+import { fail, ok } from "../../schemas";
+import { events, runs } from "./tables";
+
+export type Db = DrizzleSqliteDODatabase<Record<string, never>>;
+export type NewRun = Omit<Run, "id" | "prevHash" | "evidenceHash">;
+export type RunPatch = Partial<Pick<Run, "status" | "output" | "error" | "startedAt" | "finishedAt" | "retries" | "approvals">>;
+export type RunFilter = {
+  address?: string;
+  status?: RunStatus;
+  userId?: string;
+  since?: number;
+  until?: number;
+  /** Return Runs created before this seq (the previous page's cursor). */
+  before?: number;
+  limit: number;
+};
+
+type Head = { seq: number; hash: string | null };
+
+function head(db: Db): Head {
+  const last = db.select({ seq: events.seq, hash: events.hash }).from(events).orderBy(desc(events.seq)).get();
+  return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: null };
+}
+
+function withoutHashes(run: Run): Omit<Run, "prevHash" | "evidenceHash"> {
+  const { prevHash: _p, evidenceHash: _e, ...rest } = run;
+  return rest;
+}
+
+/**
+ * Appends the event for a Run's new state and stamps the Run with it: the event's hash covers the
+ * previous event's hash and the hash of the whole record, so any later edit of either is detectable.
+ */
+async function stamp(db: Db, body: Omit<Run, "prevHash" | "evidenceHash">, at: number): Promise<{ run: Run; event: typeof events.$inferInsert }> {
+  const recordHash = await hashValue(body);
+  const prev = head(db);
+  const link = { runId: body.id, status: body.status, at, recordHash };
+  const hash = await evidenceHash(prev.hash, link);
+  return {
+    run: { ...body, prevHash: prev.hash, evidenceHash: hash },
+    event: { seq: prev.seq + 1, ...link, prevHash: prev.hash, hash },
+  };
+}
+
+export async function recordRun(
+  db: Db,
+  input: NewRun,
+  args: JsonValue | null,
+  idempotencyKey: string | null,
+): Promise<Result<{ run: Run; replayed: boolean }>> {
+  if (idempotencyKey) {
+    const existing = db.select({ record: runs.record }).from(runs).where(eq(runs.idempotencyKey, idempotencyKey)).get();
+    if (existing) return ok({ run: existing.record as Run, replayed: true });
+  }
+  const body = { ...input, id: newId("run") };
+  const { run, event } = await stamp(db, body, input.createdAt);
+  db.transaction((tx) => {
+    const seq = (tx.select({ seq: runs.seq }).from(runs).orderBy(desc(runs.seq)).get()?.seq ?? 0) + 1;
+    tx.insert(runs)
+      .values({ id: run.id, seq, status: run.status, address: run.address, userId: run.principal.userId, createdAt: run.createdAt, record: run, input: args, idempotencyKey })
+      .run();
+    tx.insert(events).values(event).run();
+  });
+  return ok({ run, replayed: false });
+}
+
+/**
+ * Moves a Run to a new state if the state machine allows it and its current state is one the caller
+ * expects. Durable Objects run one call at a time and this awaits nothing between the check and the
+ * write, so two concurrent approvals cannot both move a Run out of pending_approval.
+ */
+export async function transitionRun(db: Db, id: string, patch: RunPatch, expected: RunStatus[], at: number): Promise<Result<Run>> {
+  const row = db.select().from(runs).where(eq(runs.id, id)).get();
+  if (!row) return fail("not_found", `no run '${id}'`);
+  const current = row.record as Run;
+  const to = patch.status ?? current.status;
+  if (!expected.includes(current.status) || (to !== current.status && !canTransition(current.status, to))) {
+    return fail("conflict", `run '${id}' is ${current.status}; it cannot become ${to}`);
+  }
+  const { run, event } = await stamp(db, { ...withoutHashes(current), ...patch, status: to }, at);
+  db.transaction((tx) => {
+    tx.update(runs).set({ status: run.status, record: run }).where(eq(runs.id, id)).run();
+    tx.insert(events).values(event).run();
+  });
+  return ok(run);
+}
+
+export function getRun(db: Db, id: string): Result<{ run: Run; input: JsonValue | null }> {
+  const row = db.select({ record: runs.record, input: runs.input }).from(runs).where(eq(runs.id, id)).get();
+  return row ? ok({ run: row.record as Run, input: row.input ?? null }) : fail("not_found", `no run '${id}'`);
+}
+
+export function listRuns(db: Db, filter: RunFilter): { runs: Run[]; nextCursor: number | null } {
+  const where: SQL[] = [];
+  if (filter.address) where.push(eq(runs.address, filter.address));
+  if (filter.status) where.push(eq(runs.status, filter.status));
+  if (filter.userId) where.push(eq(runs.userId, filter.userId));
+  if (filter.since !== undefined) where.push(gte(runs.createdAt, filter.since));
+  if (filter.until !== undefined) where.push(lte(runs.createdAt, filter.until));
+  if (filter.before !== undefined) where.push(lt(runs.seq, filter.before));
+  const rows = db
+    .select({ seq: runs.seq, record: runs.record })
+    .from(runs)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(runs.seq))
+    .limit(filter.limit + 1)
+    .all();
+  const page = rows.slice(0, filter.limit);
+  const more = rows.length > filter.limit;
+  return { runs: page.map((r) => r.record as Run), nextCursor: more ? (page[page.length - 1]?.seq ?? null) : null };
+}
+
+export type Verification =
+  | { ok: true; events: number; head: string | null }
+  | { ok: false; events: number; brokenAt: { seq: number; runId: string }; reason: string };
+
+/**
+ * Recomputes the chain from the first event: each event's hash from its predecessor and content,
+ * and each Run's stored record against the record hash of its latest event. Reports the first break.
+ */
+export async function verifyLedger(db: Db): Promise<Verification> {
+  const all = db.select().from(events).orderBy(events.seq).all();
+  let prev: string | null = null;
+  const latest = new Map<string, string>();
+  for (const e of all) {
+    const expected: string = await evidenceHash(prev, { runId: e.runId, status: e.status, at: e.at, recordHash: e.recordHash });
+    if (e.prevHash !== prev || e.hash !== expected) {
+      return { ok: false, events: all.length, brokenAt: { seq: e.seq, runId: e.runId }, reason: `event ${e.seq} does not follow from its predecessor` };
+    }
+    latest.set(e.runId, e.recordHash);
+    prev = e.hash;
+  }
+  for (const row of db.select({ id: runs.id, record: runs.record }).from(runs).orderBy(runs.seq).all()) {
+    const record = row.record as Run;
+    const recordHash = await hashValue(withoutHashes(record));
+    if (latest.get(row.id) !== recordHash) {
+      const seq = all.find((e) => e.runId === row.id)?.seq ?? 0;
+      return { ok: false, events: all.length, brokenAt: { seq, runId: row.id }, reason: `run ${row.id} was changed after it was recorded` };
+    }
+  }
+  return { ok: true, events: all.length, head: prev };
+}
