@@ -10,13 +10,21 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["core/**/*.test.ts", "schemas/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["core/**/*.test.ts", "schemas/**/*.test.ts", "sources/**/*.test.ts", "scripts/**/*.test.ts"],
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // A fixed vault key for workerd tests (npm start makes a random one per data folder).
+            miniflare: { bindings: { VAULT_KEY: "dGVzdC12YXVsdC1rZXktMzItYnl0ZXMtbG9uZy0tLS0=" } },
+          }),
+        ],
         test: {
           name: "workers",
+          // The first test of a file boots the whole Worker (MCP SDK, plugins) in workerd.
+          testTimeout: 30_000,
           include: [
             "workers/**/*.test.ts",
             "durable-objects/**/*.test.ts",

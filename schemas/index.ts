@@ -13,3 +13,4 @@ export * from "./tool";
 export * from "./toolkit";
 export * from "./result";
 export * from "./account";
+export * from "./api";

@@ -11,5 +11,7 @@ export const Problem = z.object({
   correlationId: z.string().optional(),
   /** For 422: each failing field by its JSON path. */
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** The Run recorded for a refused or failed tool call. */
+  runId: z.string().optional(),
 });
 export type Problem = z.infer<typeof Problem>;

@@ -62,6 +62,8 @@ export const Run = z.object({
   approvals: z.array(RunApproval),
   retries: z.number().int().nonnegative(),
   error: RunError.nullable(),
+  /** True when the call was allowed loopback http because its source is marked local (development only). */
+  localEgress: z.boolean(),
   /** Which isolation class actually ran the code, if any (DESIGN invariant 7). */
   sandbox: z.string().max(64).nullable(),
   prevHash: Sha256Hex.nullable(),

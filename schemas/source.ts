@@ -25,6 +25,8 @@ export const Source = z.object({
   /** Local development only: this source may be reached over loopback http (DESIGN invariant 4). */
   local: z.boolean(),
   manifestHash: Sha256Hex.nullable(),
+  /** Where a credential goes on the wire, from the last resolved manifest. */
+  auth: z.array(AuthTemplate).default([]),
   createdAt: EpochMs,
   updatedAt: EpochMs,
 });

@@ -2,7 +2,8 @@
 // `npm start`: the whole platform on this machine through wrangler dev (Miniflare/workerd), with
 // real Durable Objects, Workflows, Worker Loader and KV, state persisted under EXECUTOR_DATA_DIR.
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -10,6 +11,17 @@ const host = "127.0.0.1";
 const dataDir = resolve(process.env.EXECUTOR_DATA_DIR ?? ".executor/state");
 const base = `http://${host}:${port}`;
 mkdirSync(dataDir, { recursive: true });
+
+// Worker secrets for local runs: the vault key is made once per data folder and kept beside the
+// state it protects; EXECUTOR_SECRET_* variables from this shell become env:// secrets.
+const keyFile = `${dataDir}/vault.key`;
+if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString("base64"), { mode: 0o600 });
+const secretsFile = `${dataDir}/secrets.env`;
+const secretLines = [`VAULT_KEY=${readFileSync(keyFile, "utf8").trim()}`];
+for (const [name, value] of Object.entries(process.env)) {
+  if (name.startsWith("EXECUTOR_SECRET_") && value !== undefined) secretLines.push(`${name}=${JSON.stringify(value)}`);
+}
+writeFileSync(secretsFile, `${secretLines.join("\n")}\n`, { mode: 0o600 });
 
 const args = [
   "dev",
@@ -20,6 +32,7 @@ const args = [
   "--inspector-port", String(Number(process.env.INSPECTOR_PORT ?? port + 10000)),
   "--show-interactive-dev-session=false",
   "--log-level", process.env.WRANGLER_LOG ?? "warn",
+  "--env-file", secretsFile,
   // The origin OAuth clients see; issuer and resource identifiers derive from it.
   "--var", `PUBLIC_URL:${process.env.PUBLIC_URL ?? base}`,
 ];

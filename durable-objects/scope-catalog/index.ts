@@ -6,6 +6,7 @@ import { z } from "zod";
 import migrations from "../../migrations/scope-catalog/migrations.js";
 import type { Connection, Policy, Result, Source, Toolkit } from "../../schemas";
 import {
+  AuthTemplate,
   ConnectionInput,
   PolicyInput,
   ScopeId,
@@ -28,7 +29,18 @@ import * as kits from "./toolkits";
 
 const SourcePatch = SourceInput.pick({ title: true, config: true, local: true }).partial().strict();
 const ToolkitPatch = ToolkitInput.omit({ slug: true }).partial().strict();
-const ToolSync = z.object({ tools: z.array(ToolDefinition).max(50_000), manifestHash: Sha256Hex });
+const SealedInput = z.object({
+  id: z.string().regex(/^[a-z0-9_-]{8,64}$/),
+  ciphertext: z.string().min(1).max(16_384),
+  iv: z.string().min(1).max(64),
+});
+const ToolSync = z.object({
+  tools: z.array(ToolDefinition).max(50_000),
+  manifestHash: Sha256Hex,
+  auth: z.array(AuthTemplate).max(32).default([]),
+  /** An uploaded document to keep with the source (stored in chunks). */
+  document: z.string().max(64 * 1024 * 1024).optional(),
+});
 
 /**
  * Everything placed in one scope: sources, their tools, connections, policies and toolkits.
@@ -87,8 +99,14 @@ export class ScopeCatalog extends DurableObject {
     return this.#guard((scope) => {
       const parsed = parseInput(ToolSync, input);
       if (!parsed.ok) return parsed;
-      return srcs.syncTools(this.#db, scope, slug, parsed.value.tools, parsed.value.manifestHash, Date.now());
+      const { tools, manifestHash, auth, document } = parsed.value;
+      const manifest = document === undefined ? { hash: manifestHash, auth } : { hash: manifestHash, auth, document };
+      return srcs.syncTools(this.#db, scope, slug, tools, manifest, Date.now());
     });
+  }
+
+  getDocument(slug: string): Result<string | null> {
+    return this.#guard((scope) => srcs.getDocument(this.#db, scope, slug));
   }
 
   listTools(slug: string): Result<CatalogTool[]> {
@@ -111,11 +129,20 @@ export class ScopeCatalog extends DurableObject {
 
   // Connections
 
-  createConnection(input: unknown): Result<Connection> {
+  /** Creates a connection; with `sealed`, its vault secret is stored in the same transaction. */
+  createConnection(input: unknown, sealed?: unknown): Result<Connection> {
     return this.#guard((scope) => {
       const parsed = parseInput(ConnectionInput, input);
-      return parsed.ok ? conns.createConnection(this.#db, scope, parsed.value, Date.now()) : parsed;
+      if (!parsed.ok) return parsed;
+      const seal = parseInput(SealedInput.optional(), sealed);
+      if (!seal.ok) return seal;
+      return conns.createConnection(this.#db, scope, parsed.value, Date.now(), seal.value);
     });
+  }
+
+  /** The sealed bytes behind a vault ref; opened only by the gateway, which holds the key. */
+  getSealedSecret(id: string): Result<conns.Sealed> {
+    return this.#guard(() => conns.getSealed(this.#db, id));
   }
 
   getConnection(source: string, name: string): Result<Connection> {
@@ -126,10 +153,13 @@ export class ScopeCatalog extends DurableObject {
     return this.#guard((scope) => ({ ok: true, value: conns.listConnections(this.#db, scope, source) }));
   }
 
-  updateConnection(source: string, name: string, secretRef: unknown): Result<Connection> {
+  updateConnection(source: string, name: string, secretRef: unknown, sealed?: unknown): Result<Connection> {
     return this.#guard((scope) => {
       const parsed = parseInput(SecretRef.nullable(), secretRef);
-      return parsed.ok ? conns.updateConnection(this.#db, scope, source, name, parsed.value, Date.now()) : parsed;
+      if (!parsed.ok) return parsed;
+      const seal = parseInput(SealedInput.optional(), sealed);
+      if (!seal.ok) return seal;
+      return conns.updateConnection(this.#db, scope, source, name, parsed.value, Date.now(), seal.value);
     });
   }
 

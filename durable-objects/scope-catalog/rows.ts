@@ -28,6 +28,7 @@ export function sourceFromRow(row: typeof sources.$inferSelect, scope: string): 
     config: row.config,
     local: row.local,
     manifestHash: row.manifestHash,
+    auth: row.auth ?? [],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

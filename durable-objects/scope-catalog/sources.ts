@@ -1,11 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { newId } from "../../core/ids";
-import type { Result, Source, SourceInput, ToolDefinition } from "../../schemas";
+import type { AuthTemplate, Result, Source, SourceInput, ToolDefinition } from "../../schemas";
 import { fail, ok } from "../../schemas";
 import type { CatalogTool } from "./rows";
 import { sourceFromRow, toolFromRow } from "./rows";
-import { connections, policies, sources, tools } from "./tables";
+import { connections, documents, policies, sources, tools } from "./tables";
+
+/** Below Durable Object SQLite's 2 MB value limit, with room for UTF-8 expansion. */
+const DOCUMENT_CHUNK_CHARS = 512 * 1024;
 
 type Db = DrizzleSqliteDODatabase<Record<string, never>>;
 
@@ -15,7 +18,7 @@ export function createSource(db: Db, scope: string, input: SourceInput, now: num
   if (db.select({ id: sources.id }).from(sources).where(eq(sources.slug, input.slug)).get()) {
     return fail("conflict", `a source named '${input.slug}' already exists in scope '${scope}'`);
   }
-  const row = { id: newId("src"), ...input, manifestHash: null, createdAt: now, updatedAt: now };
+  const row = { id: newId("src"), ...input, manifestHash: null, auth: [], createdAt: now, updatedAt: now };
   db.insert(sources).values(row).run();
   return ok(sourceFromRow(row, scope));
 }
@@ -51,6 +54,7 @@ export function deleteSource(db: Db, scope: string, slug: string): Result<{ dele
   if (!row) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
   db.transaction((tx) => {
     tx.delete(tools).where(eq(tools.sourceId, row.id)).run();
+    tx.delete(documents).where(eq(documents.sourceId, row.id)).run();
     tx.delete(connections).where(eq(connections.source, slug)).run();
     tx.delete(policies).where(eq(policies.source, slug)).run();
     tx.delete(sources).where(eq(sources.id, row.id)).run();
@@ -68,7 +72,7 @@ export function syncTools(
   scope: string,
   slug: string,
   definitions: ToolDefinition[],
-  manifestHash: string,
+  manifest: { hash: string; auth: AuthTemplate[]; document?: string },
   now: number,
 ): Result<ToolSyncReport> {
   const source = db.select().from(sources).where(eq(sources.slug, slug)).get();
@@ -113,7 +117,13 @@ export function syncTools(
       report.removed.push(name);
       tx.delete(tools).where(and(eq(tools.sourceId, source.id), eq(tools.name, name))).run();
     }
-    tx.update(sources).set({ manifestHash, updatedAt: now }).where(eq(sources.id, source.id)).run();
+    tx.update(sources).set({ manifestHash: manifest.hash, auth: manifest.auth, updatedAt: now }).where(eq(sources.id, source.id)).run();
+    if (manifest.document !== undefined) {
+      tx.delete(documents).where(eq(documents.sourceId, source.id)).run();
+      for (let i = 0, idx = 0; i < manifest.document.length; i += DOCUMENT_CHUNK_CHARS, idx++) {
+        tx.insert(documents).values({ sourceId: source.id, idx, chunk: manifest.document.slice(i, i + DOCUMENT_CHUNK_CHARS) }).run();
+      }
+    }
   });
   return ok(report);
 }
@@ -157,4 +167,12 @@ export function deleteTool(db: Db, scope: string, slug: string, name: string): R
     .returning({ name: tools.name })
     .get();
   return row ? ok({ deleted: name }) : fail("not_found", `no tool '${name}' in source '${slug}'`);
+}
+
+/** The uploaded document of a source, reassembled from its chunks (null when none was uploaded). */
+export function getDocument(db: Db, scope: string, slug: string): Result<string | null> {
+  const source = db.select({ id: sources.id }).from(sources).where(eq(sources.slug, slug)).get();
+  if (!source) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
+  const chunks = db.select({ chunk: documents.chunk }).from(documents).where(eq(documents.sourceId, source.id)).orderBy(documents.idx).all();
+  return ok(chunks.length ? chunks.map((c) => c.chunk).join("") : null);
 }

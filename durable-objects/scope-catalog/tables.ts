@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { JsonObject } from "../../schemas";
+import type { AuthTemplate, JsonObject } from "../../schemas";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // One ScopeCatalog instance holds what is placed in exactly one scope (its name is the scope id).
@@ -20,6 +20,8 @@ export const sources = sqliteTable(
     config: text("config", { mode: "json" }).notNull().$type<JsonObject>(),
     local: integer("local", { mode: "boolean" }).notNull(),
     manifestHash: text("manifest_hash"),
+    /** The auth templates of the last resolved manifest (where a credential goes on the wire). */
+    auth: text("auth", { mode: "json" }).$type<AuthTemplate[]>(),
     ...timestamps,
   },
   (t) => [uniqueIndex("sources_slug").on(t.slug)],
@@ -84,4 +86,28 @@ export const toolkits = sqliteTable(
     ...timestamps,
   },
   (t) => [uniqueIndex("toolkits_slug").on(t.slug)],
+);
+
+/** The vault: secret values sealed with AES-256-GCM by the gateway; this object never holds the key. */
+export const secrets = sqliteTable("secrets", {
+  id: text("id").primaryKey(),
+  ciphertext: text("ciphertext").notNull(),
+  iv: text("iv").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * Uploaded source documents (e.g. an OpenAPI spec), split into chunks below the 2 MB row limit of
+ * Durable Object SQLite.
+ */
+export const documents = sqliteTable(
+  "documents",
+  {
+    sourceId: text("source_id")
+      .notNull()
+      .references(() => sources.id, { onDelete: "cascade" }),
+    idx: integer("idx").notNull(),
+    chunk: text("chunk").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.idx] })],
 );

@@ -6,7 +6,12 @@ import { health } from "./routes/health";
 import { mcp } from "./routes/mcp";
 import { oauthMetadata } from "./routes/oauth-metadata";
 import { v1Accounts } from "./routes/v1-accounts";
+import { v1Catalog } from "./routes/v1-catalog";
+import { v1Connections } from "./routes/v1-connections";
+import { v1Governance } from "./routes/v1-governance";
 import { v1Keys } from "./routes/v1-keys";
+import { v1Runs } from "./routes/v1-runs";
+import { v1Tools } from "./routes/v1-tools";
 
 /** Composes the gateway: error model first, then routes. */
 export function createApp(): Hono<AppEnv> {
@@ -16,6 +21,11 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", oauthMetadata);
   app.route("/", v1Accounts);
   app.route("/", v1Keys);
+  app.route("/", v1Catalog);
+  app.route("/", v1Connections);
+  app.route("/", v1Governance);
+  app.route("/", v1Tools);
+  app.route("/", v1Runs);
   app.route("/", mcp);
   app.route("/", web);
   return app;

@@ -1,5 +1,6 @@
 import type { AccountDirectory } from "../../durable-objects/account-directory";
 import type { RateLimiter } from "../../durable-objects/rate-limiter";
+import type { RunLedger } from "../../durable-objects/run-ledger";
 import type { ScopeCatalog } from "../../durable-objects/scope-catalog";
 import type { AuthContext } from "./auth/principal";
 import type { HealthProbeParams } from "../../workflows/health-probe";
@@ -14,6 +15,9 @@ export interface Env {
   SCOPE_CATALOG: DurableObjectNamespace<ScopeCatalog>;
   ACCOUNT_DIRECTORY: DurableObjectNamespace<AccountDirectory>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  RUN_LEDGER: DurableObjectNamespace<RunLedger>;
+  /** base64 of 32 random bytes: the AES-256-GCM key of the secret vault (a Worker secret). */
+  VAULT_KEY: string;
   HEALTH_PROBE: Workflow<HealthProbeParams>;
   LOADER: WorkerLoader;
   OAUTH_KV: KVNamespace;

@@ -3,6 +3,7 @@ import type { Env } from "./env";
 
 export { AccountDirectory } from "../../durable-objects/account-directory";
 export { RateLimiter } from "../../durable-objects/rate-limiter";
+export { RunLedger } from "../../durable-objects/run-ledger";
 export { ScopeCatalog } from "../../durable-objects/scope-catalog";
 export { HealthProbeWorkflow } from "../../workflows/health-probe";
 

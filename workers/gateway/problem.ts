@@ -9,6 +9,8 @@ export type ProblemType =
   | "validation-failed"
   | "payload-too-large"
   | "conflict"
+  | "upstream-failed"
+  | "gone"
   | "forbidden"
   | "unauthorized"
   | "rate-limited"
@@ -23,6 +25,8 @@ const TITLES: Record<ProblemType, string> = {
   "validation-failed": "Validation Failed",
   "payload-too-large": "Payload Too Large",
   conflict: "Conflict",
+  "upstream-failed": "Upstream Call Failed",
+  gone: "Gone",
   forbidden: "Forbidden",
   unauthorized: "Unauthorized",
   "rate-limited": "Too Many Requests",
@@ -34,14 +38,14 @@ const TITLES: Record<ProblemType, string> = {
 export class HttpError extends Error {
   readonly status: number;
   readonly type: ProblemType;
-  readonly extra: Pick<Problem, "errors">;
+  readonly extra: Pick<Problem, "errors" | "runId">;
   readonly headers: Record<string, string>;
 
   constructor(
     status: number,
     type: ProblemType,
     detail: string,
-    extra: Pick<Problem, "errors"> = {},
+    extra: Pick<Problem, "errors" | "runId"> = {},
     headers: Record<string, string> = {},
   ) {
     super(detail);

@@ -5,7 +5,7 @@ describe("HealthProbeWorkflow", () => {
   it("runs both steps and returns the nonce it was given", async () => {
     const instance = await env.HEALTH_PROBE.create({ id: "probe-test-1", params: { nonce: "n-123" } });
     let status = await instance.status();
-    for (let i = 0; i < 100 && status.status !== "complete" && status.status !== "errored"; i++) {
+    for (let i = 0; i < 500 && status.status !== "complete" && status.status !== "errored"; i++) {
       await new Promise((r) => setTimeout(r, 20));
       status = await instance.status();
     }

@@ -1,0 +1,63 @@
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import type { Connection } from "../../../schemas";
+import type { AuthContext } from "../auth/principal";
+import type { Env } from "../env";
+import { HttpError } from "../problem";
+import { unwrap } from "../result";
+import { seal } from "../secrets/vault";
+import type { ScopeChoice } from "./scope-access";
+import { writableScope } from "./scope-access";
+
+export type ConnectionRequest = {
+  scope: ScopeChoice;
+  source: string;
+  name: string;
+  /** A secret value: sealed into the vault, never stored or returned in the clear. */
+  secret?: string | undefined;
+  /** Or a reference to a Worker secret (`env://EXECUTOR_SECRET_…`). */
+  secretRef?: string | undefined;
+};
+
+/** The connection's source must be placed in its scope or an outer one, or the connection could reach nothing. */
+async function assertSourceReachable(env: Env, auth: AuthContext, which: ScopeChoice, source: string): Promise<void> {
+  const scopes = which === "org" ? [auth.identity.org.id] : [auth.identity.user.id, auth.identity.org.id];
+  for (const scope of scopes) if ((await scopeCatalog(env.SCOPE_CATALOG, scope).getSource(source)).ok) return;
+  throw new HttpError(422, "validation-failed", `field 'source': no source '${source}' reachable from the ${which} scope`, {
+    errors: [{ path: "source", message: "no such source in this scope or an outer one" }],
+  });
+}
+
+function refError(message: string): HttpError {
+  return new HttpError(422, "validation-failed", `field 'secretRef': ${message}`, { errors: [{ path: "secretRef", message }] });
+}
+
+export async function createConnection(env: Env, auth: AuthContext, req: ConnectionRequest): Promise<Connection> {
+  const scope = writableScope(auth, req.scope);
+  await assertSourceReachable(env, auth, req.scope, req.source);
+  const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
+  if (req.secret !== undefined) {
+    const sealed = await seal(env.VAULT_KEY, scope, req.secret);
+    return unwrap(await catalog.createConnection({ source: req.source, name: req.name, secretRef: `vault://${sealed.id}` }, sealed));
+  }
+  if (req.secretRef !== undefined && !req.secretRef.startsWith("env://")) throw refError("only env:// references can be set directly; send `secret` for the vault");
+  return unwrap(await catalog.createConnection({ source: req.source, name: req.name, secretRef: req.secretRef ?? null }));
+}
+
+/** Rotates (or clears) a connection's secret; the old vault value is deleted in the same transaction. */
+export async function updateConnectionSecret(
+  env: Env,
+  auth: AuthContext,
+  which: ScopeChoice,
+  source: string,
+  name: string,
+  change: { secret?: string | undefined; secretRef?: string | null | undefined },
+): Promise<Connection> {
+  const scope = writableScope(auth, which);
+  const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
+  if (change.secret !== undefined) {
+    const sealed = await seal(env.VAULT_KEY, scope, change.secret);
+    return unwrap(await catalog.updateConnection(source, name, `vault://${sealed.id}`, sealed));
+  }
+  if (change.secretRef && !change.secretRef.startsWith("env://")) throw refError("only env:// references can be set directly");
+  return unwrap(await catalog.updateConnection(source, name, change.secretRef ?? null));
+}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import type { AuthContext } from "../auth/principal";
+import { HttpError } from "../problem";
+
+/** Which of the caller's own scopes a record is placed in: the org (outer) or the user (inner). */
+export const ScopeChoice = z.enum(["org", "user"]).default("org");
+export type ScopeChoice = z.infer<typeof ScopeChoice>;
+
+export function scopeId(auth: AuthContext, which: ScopeChoice): string {
+  return which === "org" ? auth.identity.org.id : auth.identity.user.id;
+}
+
+/**
+ * Changing what is placed in a scope needs the caller's whole authority: org records need an
+ * owner; a toolkit-bound credential administers nothing (authority only narrows).
+ */
+export function writableScope(auth: AuthContext, which: ScopeChoice): string {
+  if (auth.grant.toolkit !== null) throw new HttpError(403, "forbidden", "a toolkit-bound credential cannot change the catalog");
+  if (which === "org" && auth.identity.role !== "owner") {
+    throw new HttpError(403, "forbidden", "only an owner of the organization can change what is placed in it");
+  }
+  return scopeId(auth, which);
+}

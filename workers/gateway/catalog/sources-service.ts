@@ -1,0 +1,154 @@
+import { isEgressError } from "../../../core/egress";
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import type { ToolSyncReport } from "../../../durable-objects/scope-catalog/sources";
+import type { JsonObject, Source, SourceKind, SourceManifest } from "../../../schemas";
+import { manifestHash } from "../../../sources/hash";
+import type { Credential } from "../../../sources/types";
+import { PluginError } from "../../../sources/types";
+import { resolveSecret } from "../secrets/resolve";
+import { createConnection } from "./connections-service";
+import type { AuthContext } from "../auth/principal";
+import type { Env } from "../env";
+import { egressFor } from "../invoke/egress";
+import { pluginFor } from "../invoke/plugins";
+import { HttpError } from "../problem";
+import { unwrap } from "../result";
+import type { ScopeChoice } from "./scope-access";
+import { writableScope } from "./scope-access";
+
+export type SourceRequest = {
+  scope: ScopeChoice;
+  slug: string;
+  kind: SourceKind;
+  title?: string | undefined;
+  config: JsonObject;
+  local: boolean;
+  document?: string | undefined;
+  connection?: { name: string; secret?: string | undefined; secretRef?: string | undefined } | undefined;
+};
+
+/** Discovery credentials are placed as bearer tokens until the manifest says otherwise. */
+const DISCOVERY_TEMPLATE = { type: "http", scheme: "bearer" } as const;
+
+/** Resolves a source's manifest through its plugin; failures are precise and change nothing. */
+async function resolveManifest(
+  env: Env,
+  kind: SourceKind,
+  config: JsonObject,
+  local: boolean,
+  document?: string,
+  credential?: Credential,
+): Promise<SourceManifest> {
+  const plugin = pluginFor(kind);
+  if (!plugin) throw new HttpError(422, "validation-failed", `field 'kind': ${kind} sources are not supported yet`);
+  const parsed = plugin.parseConfig(config);
+  if (!parsed.ok) {
+    const errors = parsed.errors.map((e) => ({ path: `config.${e.path}`, message: e.message }));
+    throw new HttpError(422, "validation-failed", `field '${errors[0]?.path ?? "config"}': ${errors[0]?.message ?? "invalid"}`, { errors });
+  }
+  const egress = egressFor(env, { local });
+  const refusedBy = (): HttpError | undefined => {
+    const refusal = egress.refusal();
+    return refusal ? new HttpError(422, "validation-failed", `the source URL was refused by the egress guard: ${refusal.message}`) : undefined;
+  };
+  try {
+    const manifest = await plugin.resolveTools(parsed.config, {
+      fetch: egress.fetch,
+      ...(document !== undefined ? { document } : {}),
+      ...(credential ? { credential } : {}),
+    });
+    const refusal = refusedBy();
+    if (refusal) throw refusal;
+    return manifest;
+  } catch (error) {
+    const refusal = refusedBy();
+    if (refusal) throw refusal;
+    if (error instanceof PluginError && error.code === "unreachable") throw new HttpError(502, "unavailable", error.message);
+    if (error instanceof PluginError) throw new HttpError(422, "validation-failed", error.message);
+    if (isEgressError(error)) throw new HttpError(422, "validation-failed", `the source URL was refused: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Adds a source: resolve first (nothing is stored if that fails), then store it with its tools. */
+export async function addSource(env: Env, auth: AuthContext, req: SourceRequest): Promise<{ source: Source; tools: ToolSyncReport }> {
+  const scope = writableScope(auth, req.scope);
+  if (req.local && env.EXECUTOR_ENV !== "development") {
+    throw new HttpError(422, "validation-failed", "field 'local': local sources exist only in development");
+  }
+  const credential = await discoveryCredential(env, req.connection);
+  const manifest = await resolveManifest(env, req.kind, req.config, req.local, req.document, credential);
+  const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
+  const source = unwrap(
+    await catalog.createSource({ slug: req.slug, kind: req.kind, title: req.title ?? (manifest.title || req.slug), config: req.config, local: req.local }),
+  );
+  const synced = await catalog.syncTools(req.slug, {
+    tools: manifest.tools,
+    manifestHash: await manifestHash(manifest),
+    auth: manifest.auth,
+    ...(req.document !== undefined ? { document: req.document } : {}),
+  });
+  if (!synced.ok) {
+    await catalog.deleteSource(req.slug); // keep "bad input changes nothing" when the manifest is refused
+    unwrap(synced);
+  }
+  if (req.connection) {
+    try {
+      await createConnection(env, auth, { scope: req.scope, source: req.slug, ...req.connection });
+    } catch (error) {
+      await catalog.deleteSource(req.slug);
+      throw error;
+    }
+  }
+  return { source: unwrap(await catalog.getSource(req.slug)), tools: unwrap(synced) };
+}
+
+async function discoveryCredential(env: Env, connection: SourceRequest["connection"]): Promise<Credential | undefined> {
+  if (connection?.secret !== undefined) return { template: DISCOVERY_TEMPLATE, secret: connection.secret };
+  if (connection?.secretRef !== undefined) {
+    const resolved = await resolveSecret(env, "", connection.secretRef);
+    if (!resolved.ok) throw new HttpError(422, "validation-failed", `field 'connection.secretRef': ${resolved.reason}`);
+    return { template: DISCOVERY_TEMPLATE, secret: resolved.value };
+  }
+  return undefined;
+}
+
+/** The credential of a stored connection of the source, for refreshing an upstream that needs one. */
+async function storedCredential(env: Env, scope: string, source: Source, name?: string): Promise<Credential | undefined> {
+  const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
+  const connections = unwrap(await catalog.listConnections(source.slug));
+  const connection = name ? connections.find((c) => c.name === name) : connections.find((c) => c.secretRef !== null);
+  if (name && !connection) throw new HttpError(422, "validation-failed", `field 'connection': no connection '${name}' for '${source.slug}'`);
+  if (!connection?.secretRef) return undefined;
+  const resolved = await resolveSecret(env, scope, connection.secretRef);
+  if (!resolved.ok) throw new HttpError(424, "unavailable", resolved.reason);
+  return { template: source.auth[0] ?? DISCOVERY_TEMPLATE, secret: resolved.value };
+}
+
+/**
+ * Re-resolves a source. Grants and policies stay; new operations arrive awaiting review and changed
+ * definitions are flagged by hash (DESIGN invariant 6).
+ */
+export async function refreshSource(
+  env: Env,
+  auth: AuthContext,
+  which: ScopeChoice,
+  slug: string,
+  opts: { document?: string | undefined; connection?: string | undefined } = {},
+): Promise<ToolSyncReport> {
+  const { document } = opts;
+  const scope = writableScope(auth, which);
+  const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
+  const source = unwrap(await catalog.getSource(slug));
+  const stored = document ?? unwrap(await catalog.getDocument(slug)) ?? undefined;
+  const credential = await storedCredential(env, scope, source, opts.connection);
+  const manifest = await resolveManifest(env, source.kind, source.config, source.local, stored, credential);
+  return unwrap(
+    await catalog.syncTools(slug, {
+      tools: manifest.tools,
+      manifestHash: await manifestHash(manifest),
+      auth: manifest.auth,
+      ...(document !== undefined ? { document } : {}),
+    }),
+  );
+}

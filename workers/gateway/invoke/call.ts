@@ -1,0 +1,136 @@
+import { admit } from "../../../core/admission";
+import { hashValue } from "../../../core/evidence";
+import { runLedger } from "../../../durable-objects/run-ledger/client";
+import type { NewRun } from "../../../durable-objects/run-ledger/ledger";
+import type { AdmissionDecision, JsonObject, JsonValue, Policy, Run, RunSurface } from "../../../schemas";
+import type { AuthContext } from "../auth/principal";
+import type { Env } from "../env";
+import { unwrap } from "../result";
+import { validateArguments } from "./arguments";
+import type { ResolvedTool } from "./catalog-view";
+import { addressFrom, policiesFor, resolveAddress } from "./catalog-view";
+import { allowsLoopback } from "./egress";
+import { execute } from "./execute";
+
+export type CallRequest = {
+  address: string;
+  args: JsonObject;
+  surface: RunSurface;
+  idempotencyKey?: string | null;
+  parentRunId?: string | null;
+};
+
+/** What the one invocation path answers; every outcome carries its persisted Run. */
+export type CallOutcome =
+  | { kind: "succeeded"; run: Run; value: JsonValue }
+  | { kind: "pending"; run: Run }
+  | { kind: "rejected"; run: Run; issues?: Array<{ path: string; message: string }> }
+  | { kind: "failed"; run: Run; httpStatus: number };
+
+/** The policy version a decision was made under: a hash of the policies that were considered. */
+export async function policyVersion(policies: Policy[]): Promise<string> {
+  const ids = policies.map((p) => `${p.id}:${p.action}:${p.updatedAt}`).sort();
+  return (await hashValue(ids)).slice(0, 16);
+}
+
+export function baseRun(
+  auth: AuthContext,
+  resolved: ResolvedTool,
+  req: CallRequest,
+  admission: AdmissionDecision,
+  version: string,
+  inputHash: string,
+  env: Env,
+): NewRun {
+  const { principal } = auth;
+  return {
+    parentRunId: req.parentRunId ?? null,
+    surface: req.surface,
+    principal: { kind: principal.kind, credentialId: principal.credentialId, userId: principal.userId },
+    scopeChain: principal.chain.map((s) => s.id),
+    capabilities: principal.narrowings.map((n) => n.label),
+    address: resolved.address.address,
+    toolHash: resolved.tool.hash,
+    artifactVersion: resolved.source.manifestHash,
+    admission,
+    policyVersion: version,
+    inputHash,
+    output: null,
+    status: "queued",
+    createdAt: Date.now(),
+    startedAt: null,
+    finishedAt: null,
+    approvals: [],
+    retries: 0,
+    error: null,
+    localEgress: allowsLoopback(env, resolved.source),
+    sandbox: null,
+  };
+}
+
+/** Executes a Run already moved to `running`, then records its outcome before anyone is answered. */
+export async function runToCompletion(env: Env, orgId: string, run: Run, resolved: ResolvedTool, args: JsonObject): Promise<CallOutcome> {
+  const ledger = runLedger(env.RUN_LEDGER, orgId);
+  const result = await execute(env, resolved, args);
+  const finishedAt = Date.now();
+  if (result.ok) {
+    const done = unwrap(await ledger.transition(run.id, { status: "succeeded", output: { kind: "inline", value: result.value }, finishedAt }, ["running"]));
+    return { kind: "succeeded", run: done, value: result.value };
+  }
+  const failed = unwrap(await ledger.transition(run.id, { status: "failed", error: result.error, finishedAt }, ["running"]));
+  return { kind: "failed", run: failed, httpStatus: result.status };
+}
+
+/**
+ * The one invocation path (DESIGN §4): address → catalog lookup in the caller's scopes → admission
+ * (toolkit ∩ grants, then policy) → argument validation → invoke, with a Run persisted for every
+ * outcome (admitted, refused, pending) before the answer.
+ */
+export async function callTool(env: Env, auth: AuthContext, req: CallRequest): Promise<CallOutcome> {
+  const { principal } = auth;
+  const parsed = addressFrom(req.address);
+  const resolved = await resolveAddress(env, principal, parsed);
+  const policies = await policiesFor(env, principal, resolved.source.slug);
+  const admission = admit(
+    principal,
+    {
+      address: parsed,
+      placedScope: resolved.source.scope,
+      connection: { scope: resolved.connection.scope, name: resolved.connection.name },
+      sideEffect: resolved.tool.sideEffect,
+      status: resolved.tool.status,
+    },
+    policies,
+  );
+  const inputHash = await hashValue(req.args);
+  const run = baseRun(auth, resolved, req, admission, await policyVersion(policies), inputHash, env);
+  const ledger = runLedger(env.RUN_LEDGER, principal.orgId);
+  const record = async (r: NewRun, args: JsonValue | null): Promise<{ run: Run; replayed: boolean }> =>
+    unwrap(await ledger.record({ run: r, args, idempotencyKey: req.idempotencyKey ?? null }));
+
+  if (admission.outcome === "reject") {
+    const { run: rejected } = await record({ ...run, status: "rejected", finishedAt: run.createdAt }, null);
+    return { kind: "rejected", run: rejected };
+  }
+  const issues = validateArguments(resolved.tool.inputSchema, req.args);
+  if (issues.length > 0) {
+    const error = { code: "invalid_arguments", message: issues.map((i) => `${i.path}: ${i.message}`).join("; ").slice(0, 2048) };
+    const { run: rejected } = await record({ ...run, status: "rejected", error, finishedAt: run.createdAt }, null);
+    return { kind: "rejected", run: rejected, issues };
+  }
+  if (admission.outcome === "require_approval") {
+    const { run: pending } = await record({ ...run, status: "pending_approval" }, req.args);
+    return { kind: "pending", run: pending };
+  }
+  const { run: started, replayed } = await record({ ...run, status: "running", startedAt: run.createdAt }, req.args);
+  if (replayed) return replayOutcome(started);
+  return runToCompletion(env, principal.orgId, started, resolved, req.args);
+}
+
+/** A retried request with a known idempotency key gets the first attempt's Run, never a second call. */
+function replayOutcome(run: Run): CallOutcome {
+  if (run.status === "succeeded" && run.output?.kind === "inline") return { kind: "succeeded", run, value: run.output.value as JsonValue };
+  if (run.status === "pending_approval") return { kind: "pending", run };
+  if (run.status === "rejected") return { kind: "rejected", run };
+  return { kind: "failed", run, httpStatus: run.status === "running" ? 409 : 502 };
+}

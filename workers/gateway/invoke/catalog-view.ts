@@ -1,0 +1,86 @@
+import { parseAddress } from "../../../core/address";
+import { isDomainError } from "../../../core/errors";
+import type { ParsedAddress } from "../../../core/address";
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import type { CatalogTool } from "../../../durable-objects/scope-catalog/rows";
+import type { Connection, Policy, Principal, Source } from "../../../schemas";
+import type { Env } from "../env";
+import { HttpError } from "../problem";
+
+export type ResolvedTool = {
+  address: ParsedAddress;
+  source: Source;
+  tool: CatalogTool;
+  connection: Connection;
+};
+
+/** Parses an address from a request, answering 422 naming the failing segment. */
+export function addressFrom(text: string): ParsedAddress {
+  try {
+    return parseAddress(text);
+  } catch (error) {
+    if (isDomainError(error, "invalid_address")) {
+      throw new HttpError(422, "validation-failed", `address: ${error.message}`, {
+        errors: [{ path: `address.${error.field ?? "address"}`, message: error.message }],
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Finds what an address names, as the principal sees it. The scope segment is the connection's
+ * scope (the account is always in the path); the connection reaches sources placed in its own
+ * scope or an outer one. Anything outside the principal's chain is "not found", never a hint.
+ */
+export async function resolveAddress(env: Env, principal: Principal, address: ParsedAddress): Promise<ResolvedTool> {
+  const notFound = (): HttpError => new HttpError(404, "not-found", `no tool at ${address.address} in your scopes`);
+  const depth = principal.chain.findIndex((s) => s.id === address.scope);
+  if (depth < 0) throw notFound();
+  const connection = await scopeCatalog(env.SCOPE_CATALOG, address.scope).getConnection(address.source, address.connection);
+  if (!connection.ok) throw notFound();
+  for (let i = depth; i >= 0; i--) {
+    const scope = principal.chain[i]?.id;
+    if (scope === undefined) continue;
+    const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
+    const source = await catalog.getSource(address.source);
+    if (!source.ok) continue;
+    const tool = await catalog.getTool(address.source, address.tool);
+    if (!tool.ok) throw notFound();
+    return { address, source: source.value, tool: tool.value, connection: connection.value };
+  }
+  throw notFound();
+}
+
+/** Every policy placed in the principal's scopes for this source (core/policy decides which apply). */
+export async function policiesFor(env: Env, principal: Principal, source: string): Promise<Policy[]> {
+  const lists = await Promise.all(principal.chain.map((s) => scopeCatalog(env.SCOPE_CATALOG, s.id).listPolicies(source)));
+  return lists.flatMap((r) => (r.ok ? r.value : []));
+}
+
+export type VisibleConnection = { connection: Connection; source: Source };
+
+/** Connections the principal holds, each with the source it reaches (visibility = union over the chain). */
+export async function visibleConnections(env: Env, principal: Principal): Promise<VisibleConnection[]> {
+  const catalogs = principal.chain.map((s) => scopeCatalog(env.SCOPE_CATALOG, s.id));
+  const [connections, sources] = await Promise.all([
+    Promise.all(catalogs.map((c) => c.listConnections())),
+    Promise.all(catalogs.map((c) => c.listSources())),
+  ]);
+  const out: VisibleConnection[] = [];
+  connections.forEach((list, depth) => {
+    if (!list.ok) return;
+    for (const connection of list.value) {
+      // Nearest source at the connection's scope or outward.
+      for (let i = depth; i >= 0; i--) {
+        const list = sources[i];
+        const found = list?.ok ? list.value.find((s) => s.slug === connection.source) : undefined;
+        if (found) {
+          out.push({ connection, source: found });
+          break;
+        }
+      }
+    }
+  });
+  return out;
+}

@@ -1,0 +1,34 @@
+import { guardedFetch, isEgressError } from "../../../core/egress";
+import type { EgressError, GuardedFetch } from "../../../core/egress";
+import type { Source } from "../../../schemas";
+import type { Env } from "../env";
+
+/** Upstream calls time out after this long. */
+export const UPSTREAM_TIMEOUT_MS = 30_000;
+
+/** Loopback http is allowed only in development and only for sources explicitly marked local. */
+export function allowsLoopback(env: Env, source: Pick<Source, "local">): boolean {
+  return env.EXECUTOR_ENV === "development" && source.local;
+}
+
+export type Egress = { fetch: GuardedFetch; refusal: () => EgressError | undefined };
+
+/**
+ * The one guarded fetch every plugin gets (DESIGN invariant 4). It remembers a refusal, so the
+ * platform reports "refused by the egress guard" however a plugin chose to map the failure.
+ */
+export function egressFor(env: Env, source: Pick<Source, "local">): Egress {
+  const guarded = guardedFetch(fetch, { allowLoopbackHttp: allowsLoopback(env, source) }, { timeoutMs: UPSTREAM_TIMEOUT_MS });
+  let refused: EgressError | undefined;
+  return {
+    fetch: async (url, init) => {
+      try {
+        return await guarded(url, init);
+      } catch (error) {
+        if (isEgressError(error) && error.code !== "timeout") refused ??= error;
+        throw error;
+      }
+    },
+    refusal: () => refused,
+  };
+}

@@ -1,0 +1,84 @@
+import { isEgressError } from "../../../core/egress";
+import type { JsonObject, JsonValue, RunError, ToolDefinition } from "../../../schemas";
+import type { Credential } from "../../../sources/types";
+import type { Env } from "../env";
+import { resolveSecret, scrub } from "../secrets/resolve";
+import type { ResolvedTool } from "./catalog-view";
+import { UPSTREAM_TIMEOUT_MS, egressFor } from "./egress";
+import { pluginFor } from "./plugins";
+
+export type Execution = { ok: true; value: JsonValue } | { ok: false; error: RunError; status: number };
+
+function definitionOf(resolved: ResolvedTool): ToolDefinition {
+  const { tool } = resolved;
+  const def: ToolDefinition = {
+    name: tool.name,
+    description: tool.description,
+    sideEffect: tool.sideEffect,
+    hash: tool.hash,
+    invocation: tool.invocation,
+  };
+  if (tool.inputSchema) def.inputSchema = tool.inputSchema;
+  if (tool.outputSchema) def.outputSchema = tool.outputSchema;
+  return def;
+}
+
+/** A value with every occurrence of the secrets removed, however deep (DESIGN invariant 1). */
+function scrubValue(value: JsonValue, secrets: string[]): JsonValue {
+  if (secrets.length === 0) return value;
+  return JSON.parse(scrub(JSON.stringify(value), secrets)) as JsonValue;
+}
+
+/**
+ * Invokes an admitted tool through its source plugin, in trusted code: the connection's secret is
+ * resolved just in time, all egress goes through the guard, and nothing that leaves this function
+ * can carry the secret.
+ */
+export async function execute(env: Env, resolved: ResolvedTool, args: JsonObject): Promise<Execution> {
+  const { source, connection } = resolved;
+  const plugin = pluginFor(source.kind);
+  if (!plugin) return { ok: false, status: 501, error: { code: "unsupported_source", message: `no plugin for ${source.kind} sources` } };
+  const config = plugin.parseConfig(source.config);
+  if (!config.ok) return { ok: false, status: 500, error: { code: "invalid_source_config", message: "the source's stored config is invalid" } };
+
+  let credential: Credential | null = null;
+  const secrets: string[] = [];
+  if (connection.secretRef) {
+    const secret = await resolveSecret(env, connection.scope, connection.secretRef);
+    if (!secret.ok) return { ok: false, status: 424, error: { code: "credential_unavailable", message: secret.reason } };
+    secrets.push(secret.value);
+    const template = source.auth[0] ?? { type: "http" as const, scheme: "bearer" as const };
+    credential = { template, secret: secret.value };
+  }
+
+  const egress = egressFor(env, source);
+  const refused = (): Execution | null => {
+    const refusal = egress.refusal();
+    return refusal ? { ok: false, status: 502, error: { code: "egress_refused", message: scrub(refusal.message, secrets).slice(0, 512) } } : null;
+  };
+  try {
+    const result = await plugin.invokeTool(definitionOf(resolved), args, credential, {
+      fetch: egress.fetch,
+      config: source.config,
+      signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+    });
+    const refusal = refused();
+    if (refusal) return refusal;
+    if (result.ok) return { ok: true, value: scrubValue(result.value, secrets) };
+    const status = result.error.code === "timeout" ? 504 : result.error.code === "invalid_arguments" ? 422 : 502;
+    return {
+      ok: false,
+      status,
+      error: { code: result.error.code, message: scrub(result.error.message, secrets).slice(0, 2048) },
+    };
+  } catch (error) {
+    const refusal = refused();
+    if (refusal) return refusal;
+    if (isEgressError(error)) {
+      return { ok: false, status: 504, error: { code: "timeout", message: "the upstream did not answer in time" } };
+    }
+    // An unexpected plugin failure: record its class only, never its message (it could hold the secret).
+    const name = error instanceof Error ? error.name : "Error";
+    return { ok: false, status: 502, error: { code: "plugin_failed", message: `the source plugin failed (${name})` } };
+  }
+}

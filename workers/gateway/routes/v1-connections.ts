@@ -1,0 +1,69 @@
+import { Hono } from "hono";
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import { ConnectionCreateBody, ConnectionUpdateBody } from "../../../schemas";
+import { requireAuth } from "../auth/middleware";
+import { readJson } from "../body";
+import { createConnection, updateConnectionSecret } from "../catalog/connections-service";
+import { ScopeChoice, writableScope } from "../catalog/scope-access";
+import type { AppEnv } from "../env";
+import { callOutcomeResponse } from "../invoke/respond";
+import { callTool } from "../invoke/call";
+import { HttpError } from "../problem";
+import { unwrap } from "../result";
+
+const which = (v: string | undefined): ScopeChoice => ScopeChoice.parse(v ?? "org");
+
+/** Connections: named credentials per source. Secrets go in, never come out. */
+export const v1Connections = new Hono<AppEnv>()
+  .use("/v1/connections", requireAuth("v1"))
+  .use("/v1/connections/*", requireAuth("v1"))
+  .post("/v1/connections", async (c) => {
+    const body = await readJson(c, ConnectionCreateBody);
+    return c.json({ connection: await createConnection(c.env, c.get("auth"), body) }, 201);
+  })
+  .get("/v1/connections", async (c) => {
+    const auth = c.get("auth");
+    const lists = await Promise.all(auth.principal.chain.map((s) => scopeCatalog(c.env.SCOPE_CATALOG, s.id).listConnections()));
+    return c.json({ connections: lists.flatMap((l) => unwrap(l)) });
+  })
+  .patch("/v1/connections/:source/:name", async (c) => {
+    const body = await readJson(c, ConnectionUpdateBody);
+    const { source, name } = c.req.param();
+    return c.json({ connection: await updateConnectionSecret(c.env, c.get("auth"), which(c.req.query("scope")), source, name, body) });
+  })
+  .delete("/v1/connections/:source/:name", async (c) => {
+    const scope = writableScope(c.get("auth"), which(c.req.query("scope")));
+    const { source, name } = c.req.param();
+    return c.json({ connection: unwrap(await scopeCatalog(c.env.SCOPE_CATALOG, scope).deleteConnection(source, name)) });
+  })
+  /**
+   * "Test connection": calls a cheap operation through the one invocation path (so it is a Run and
+   * policy applies): the source config's `testTool`, else its first read tool with no required input.
+   */
+  .post("/v1/connections/:source/:name/test", async (c) => {
+    const auth = c.get("auth");
+    const scope = auth.principal.chain.find((s) => s.kind === which(c.req.query("scope")))?.id ?? auth.identity.org.id;
+    const { source, name } = c.req.param();
+    const tool = await pickTestTool(c.env, auth.principal.chain.map((s) => s.id), scope, source);
+    if (!tool) throw new HttpError(422, "validation-failed", "this source has no read operation without required input to test with");
+    const outcome = await callTool(c.env, auth, { address: `${source}.${scope}.${name}.${tool}`, args: {}, surface: "http" });
+    return callOutcomeResponse(c, outcome);
+  });
+
+async function pickTestTool(env: AppEnv["Bindings"], chain: string[], scope: string, slug: string): Promise<string | null> {
+  const depth = chain.indexOf(scope);
+  for (let i = depth; i >= 0; i--) {
+    const catalog = scopeCatalog(env.SCOPE_CATALOG, chain[i] ?? "");
+    const source = await catalog.getSource(slug);
+    if (!source.ok) continue;
+    const configured = source.value.config.testTool;
+    if (typeof configured === "string") return configured;
+    const tools = unwrap(await catalog.listTools(slug));
+    const cheap = tools.find((t) => {
+      const required = t.inputSchema?.required;
+      return t.sideEffect === "read" && t.status === "granted" && (!Array.isArray(required) || required.length === 0);
+    });
+    return cheap?.name ?? null;
+  }
+  return null;
+}

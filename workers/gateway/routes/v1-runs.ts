@@ -1,0 +1,66 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { runLedger } from "../../../durable-objects/run-ledger/client";
+import { DecisionBody, RunStatus } from "../../../schemas";
+import { requireAuth } from "../auth/middleware";
+import { readJson } from "../body";
+import type { AppEnv } from "../env";
+import { decideRun } from "../invoke/approvals";
+import { callOutcomeResponse } from "../invoke/respond";
+import { HttpError } from "../problem";
+import { unwrap } from "../result";
+
+const RunsQuery = z.object({
+  tool: z.string().max(512).optional(),
+  status: RunStatus.optional(),
+  principal: z.string().max(64).optional(),
+  since: z.coerce.number().int().optional(),
+  until: z.coerce.number().int().optional(),
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** The audit trail: every call is a Run in the org's ledger. Members see their own; owners see all. */
+export const v1Runs = new Hono<AppEnv>()
+  .use("/v1/runs", requireAuth("v1"))
+  .use("/v1/runs/*", requireAuth("v1"))
+  .get("/v1/runs", async (c) => {
+    const parsed = RunsQuery.safeParse(c.req.query());
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HttpError(422, "validation-failed", `query '${issue?.path.join(".")}': ${issue?.message}`);
+    }
+    const q = parsed.data;
+    const auth = c.get("auth");
+    const owner = auth.identity.role === "owner" && auth.grant.toolkit === null;
+    const userId = owner ? q.principal : auth.principal.userId;
+    const page = unwrap(
+      await runLedger(c.env.RUN_LEDGER, auth.principal.orgId).list({
+        ...(q.tool ? { address: q.tool } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(userId ? { userId } : {}),
+        ...(q.since !== undefined ? { since: q.since } : {}),
+        ...(q.until !== undefined ? { until: q.until } : {}),
+        ...(q.cursor !== undefined ? { before: q.cursor } : {}),
+        limit: q.limit,
+      }),
+    );
+    return c.json(page);
+  })
+  .get("/v1/runs/verify", async (c) => c.json(await runLedger(c.env.RUN_LEDGER, c.get("auth").principal.orgId).verify()))
+  .get("/v1/runs/:id", async (c) => {
+    const auth = c.get("auth");
+    const found = await runLedger(c.env.RUN_LEDGER, auth.principal.orgId).get(c.req.param("id"));
+    const owner = auth.identity.role === "owner" && auth.grant.toolkit === null;
+    if (!found.ok || (!owner && found.value.run.principal.userId !== auth.principal.userId)) {
+      throw new HttpError(404, "not-found", `no run '${c.req.param("id")}'`);
+    }
+    return c.json({ run: found.value.run });
+  })
+  .post("/v1/runs/:id/:decision{approve|deny}", async (c) => {
+    const body = c.req.header("content-type") ? await readJson(c, DecisionBody) : {};
+    const decision = c.req.param("decision") as "approve" | "deny";
+    const outcome = await decideRun(c.env, c.get("auth"), c.req.param("id"), decision, body.comment);
+    if (decision === "deny") return c.json({ run: outcome.run });
+    return callOutcomeResponse(c, outcome);
+  });

@@ -1,0 +1,50 @@
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import type { Env } from "../env";
+import { open } from "./vault";
+
+/** Worker secrets reachable through `env://NAME` must carry this prefix, so no platform secret (such
+ * as VAULT_KEY) can ever be named by a connection. */
+export const ENV_SECRET_PREFIX = "EXECUTOR_SECRET_";
+
+export type SecretResolution = { ok: true; value: string } | { ok: false; reason: string };
+
+/**
+ * Resolves a connection's SecretRef just in time, in trusted code only (DESIGN §2). The value never
+ * leaves the invocation path: it is handed to the plugin and scrubbed from everything recorded.
+ */
+export async function resolveSecret(env: Env, scope: string, ref: string): Promise<SecretResolution> {
+  if (ref.startsWith("vault://")) {
+    const sealed = await scopeCatalog(env.SCOPE_CATALOG, scope).getSealedSecret(ref.slice("vault://".length));
+    if (!sealed.ok) return { ok: false, reason: "the connection's vault secret is missing" };
+    try {
+      return { ok: true, value: await open(env.VAULT_KEY, scope, sealed.value) };
+    } catch {
+      return { ok: false, reason: "the connection's vault secret could not be opened" };
+    }
+  }
+  if (ref.startsWith("env://")) {
+    const name = ref.slice("env://".length);
+    const value = (env as unknown as Record<string, unknown>)[name];
+    if (!name.startsWith(ENV_SECRET_PREFIX) || typeof value !== "string") {
+      return { ok: false, reason: `no Worker secret named ${name} (env:// secrets must be named ${ENV_SECRET_PREFIX}*)` };
+    }
+    return { ok: true, value };
+  }
+  return { ok: false, reason: "unsupported secret reference" };
+}
+
+/** Removes every occurrence of each secret (and common encodings of it) from a text. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    const forms = new Set([secret, encodeURIComponent(secret)]);
+    try {
+      forms.add(btoa(secret));
+    } catch {
+      // not Latin-1: it cannot appear base64-encoded by btoa either
+    }
+    for (const form of forms) out = out.split(form).join("[redacted]");
+  }
+  return out;
+}
