@@ -1,0 +1,7 @@
+// `npm run bench`: every benchmark, one after another, figures to stdout.
+import { callOverhead } from "./call-overhead";
+import { importGithub } from "./import-github";
+
+const only = process.argv[2];
+if (!only || only === "import") await importGithub();
+if (!only || only === "calls") await callOverhead();
