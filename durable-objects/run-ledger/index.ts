@@ -41,6 +41,17 @@ const Filter = z.object({
  */
 export class RunLedger extends DurableObject {
   readonly #db: DrizzleSqliteDODatabase<Record<string, never>>;
+  /**
+   * Appends are serialized: hashing awaits WebCrypto, which is not storage I/O, so without this two
+   * calls could both read the same chain head and fork the chain.
+   */
+  #tail: Promise<unknown> = Promise.resolve();
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#tail.then(work, work);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -53,13 +64,15 @@ export class RunLedger extends DurableObject {
   async record(input: unknown): Promise<Result<{ run: Run; replayed: boolean }>> {
     const parsed = parseInput(NewRunInput, input);
     if (!parsed.ok) return parsed;
-    return ledger.recordRun(this.#db, parsed.value.run as ledger.NewRun, parsed.value.args, parsed.value.idempotencyKey);
+    const { run, args, idempotencyKey } = parsed.value;
+    return this.#serial(() => ledger.recordRun(this.#db, run as ledger.NewRun, args, idempotencyKey));
   }
 
   async transition(id: string, patch: unknown, expected: unknown): Promise<Result<Run>> {
     const parsed = parseInput(z.tuple([Patch, z.array(RunStatus).min(1)]), [patch, expected]);
     if (!parsed.ok) return parsed;
-    return ledger.transitionRun(this.#db, id, parsed.value[0] as ledger.RunPatch, parsed.value[1], Date.now());
+    const [patch_, expected_] = parsed.value;
+    return this.#serial(() => ledger.transitionRun(this.#db, id, patch_ as ledger.RunPatch, expected_, Date.now()));
   }
 
   get(id: string): Result<{ run: Run; input: JsonValue | null }> {

@@ -59,7 +59,10 @@ describe("GitHub's REST description", () => {
       for (const schema of [t.inputSchema, t.outputSchema]) {
         if (schema === undefined) continue;
         const defs = new Set(Object.keys((schema.$defs ?? {}) as object));
-        for (const ref of refsIn(schema)) expect(defs.has(decodeURIComponent(ref.slice("#/$defs/".length)).replace(/~1/g, "/").replace(/~0/g, "~"))).toBe(true);
+        for (const ref of refsIn(schema)) {
+          const key = decodeURIComponent(ref.slice("#/$defs/".length)).replace(/~1/g, "/").replace(/~0/g, "~");
+          expect(defs.has(key), `${t.name}: ${ref}`).toBe(true);
+        }
       }
       expect(() => new Validator(structuredClone(t.inputSchema ?? {}), "2020-12")).not.toThrow();
     }

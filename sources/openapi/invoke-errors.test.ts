@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { guardedFetch } from "../../core/egress";
 import type { AuthTemplate, ToolDefinition } from "../../schemas";
 import type { Credential, InvokeContext, InvokeResult } from "../types";
 import type { Loopback } from "./fixtures/loopback-server";
@@ -41,8 +42,9 @@ async function call(
   credential: Credential | null = null,
   signal: AbortSignal = AbortSignal.timeout(5_000),
   baseUrl = server.url,
+  fetch: InvokeContext["fetch"] = globalThis.fetch,
 ): Promise<InvokeResult> {
-  const ctx: InvokeContext = { fetch: globalThis.fetch, config: {}, signal };
+  const ctx: InvokeContext = { fetch, config: {}, signal };
   return openApiPlugin.invokeTool(await tool(baseUrl, name), { id: "1" }, credential, ctx);
 }
 
@@ -136,5 +138,16 @@ describe("upstream failures map to typed errors", () => {
       value: { contentType: "image/png", size: 5, base64: Buffer.from("\u0089PNG").toString("base64") },
       status: 200,
     });
+  });
+
+  it("through the platform's egress guard: loopback allowed in development, refused (finally) otherwise", async () => {
+    server.handle(() => ({ status: 200, headers: { "content-type": "application/json" }, body: "{}" }));
+    const dev = guardedFetch(globalThis.fetch, { allowLoopbackHttp: true });
+    expect(await call("getThing", bearer, AbortSignal.timeout(5_000), server.url, dev)).toEqual({ ok: true, value: {}, status: 200 });
+    expect(server.received).toHaveLength(1);
+    const prod = guardedFetch(globalThis.fetch, { allowLoopbackHttp: false });
+    const refused = await call("getThing", bearer, AbortSignal.timeout(5_000), server.url, prod);
+    expect(refused).toMatchObject({ ok: false, error: { code: "upstream_unreachable", retryable: false } });
+    expect(server.received).toHaveLength(1);
   });
 });

@@ -129,6 +129,17 @@ describe("requests are built from the invocation data and arguments", () => {
     });
     expect(server.received).toHaveLength(0);
   });
+
+  it("refuses path values that URL parsing would turn into another endpoint", async () => {
+    for (const petId of ["..", ".", ""]) {
+      expect(await call("petstore-3.0.json", "deletePet", { petId })).toEqual({
+        ok: false,
+        error: { code: "invalid_arguments", message: 'path parameter `petId` cannot be empty, "." or ".."', retryable: false },
+      });
+    }
+    await call("petstore-3.0.json", "deletePet", { petId: "../admin" });
+    expect(server.received.map((r) => r.path)).toEqual(["/v1/pets/..%2Fadmin"]);
+  });
 });
 
 describe("credentials are placed as their template says", () => {

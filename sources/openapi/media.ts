@@ -19,6 +19,7 @@ export interface RequestBody {
   readonly kind: BodyKind;
   readonly required: boolean;
   readonly schema: JsonValue;
+  readonly description?: string;
 }
 
 /**
@@ -52,7 +53,8 @@ export function requestBody(root: JsonObject, raw: JsonValue | undefined, where:
           : "raw";
   const media = objectAt(content[chosen]);
   const schema = media?.schema ?? (kind === "raw" ? { type: "string" } : {});
-  return { mediaType: e === "*/*" ? "application/json" : chosen, kind, required: body.required === true, schema };
+  const out = { mediaType: e === "*/*" ? "application/json" : chosen, kind, required: body.required === true, schema };
+  return typeof body.description === "string" ? { ...out, description: body.description } : out;
 }
 
 export interface ResponseBody {

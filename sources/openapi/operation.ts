@@ -60,7 +60,7 @@ export function buildTool(name: string, site: OperationSite, ctx: BuildContext):
   const properties: JsonObject = { ...params.properties };
   const required = [...params.required];
   if (body !== undefined) {
-    properties.body = ctx.registry.rewrite(body.schema, inputRefs);
+    properties.body = withDescription(ctx.registry.rewrite(body.schema, inputRefs), body.description);
     if (body.required) required.push("body");
   }
   const inputSchema: JsonObject = { type: "object", properties, additionalProperties: false };
@@ -87,6 +87,13 @@ export function buildTool(name: string, site: OperationSite, ctx: BuildContext):
   };
   if (outputSchema !== undefined) definition.outputSchema = outputSchema;
   return definition;
+}
+
+/** The request body's own description on the `body` property, unless its schema has one. */
+function withDescription(schema: JsonValue, description: string | undefined): JsonValue {
+  const text = description === undefined ? "" : cleanText(description, 1024);
+  if (text === "" || !isObject(schema) || schema.description !== undefined) return schema;
+  return { ...schema, description: text };
 }
 
 /** A response schema with the `$defs` it needs; a non-object root (`true`) is wrapped in `allOf`. */

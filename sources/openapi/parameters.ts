@@ -16,8 +16,9 @@ const ParameterObject = z.looseObject({
   deprecated: z.boolean().optional(),
   style: ParamStyle.optional(),
   explode: z.boolean().optional(),
-  schema: z.unknown().optional(),
-  content: z.record(z.string(), z.unknown()).optional(),
+  // Schemas stay opaque here (they are rewritten, not validated); the document is JSON throughout.
+  schema: z.custom<JsonValue>().optional(),
+  content: z.record(z.string(), z.custom<JsonValue>()).optional(),
 });
 type ParameterObject = z.infer<typeof ParameterObject>;
 
@@ -96,7 +97,7 @@ function freeKey(p: ParameterObject, taken: Set<string>): string {
 
 function propertySchema(p: ParameterObject, registry: SchemaRegistry, refs: Set<string>): JsonValue {
   const source = p.schema ?? firstMediaSchema(p.content) ?? {};
-  const rewritten = registry.rewrite(source as JsonValue, refs);
+  const rewritten = registry.rewrite(source, refs);
   const schema: JsonObject = isObject(rewritten) ? { ...rewritten } : {};
   if (p.description !== undefined && schema.description === undefined) {
     const description = cleanText(p.description, 1024);
@@ -106,7 +107,7 @@ function propertySchema(p: ParameterObject, registry: SchemaRegistry, refs: Set<
   return schema;
 }
 
-function firstMediaSchema(content: Record<string, unknown> | undefined): unknown {
+function firstMediaSchema(content: Record<string, JsonValue> | undefined): JsonValue | undefined {
   const first = content === undefined ? undefined : Object.values(content)[0];
-  return isObject(first as JsonValue) ? (first as JsonObject).schema : undefined;
+  return isObject(first) ? first.schema : undefined;
 }

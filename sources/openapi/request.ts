@@ -30,9 +30,16 @@ export function buildRequest(invocation: Invocation, args: JsonObject): RequestP
       continue;
     }
     switch (p.in) {
-      case "path":
-        path = path.split(`{${p.name}}`).join(pathValue(p, value));
+      case "path": {
+        const segment = pathValue(p, value);
+        // RFC 3986 §5.2.4: "." and ".." segments are removed by every URL parser, so such a value would
+        // reach a different endpoint than the tool's (with its credential); an empty one likewise.
+        if (segment === "" || segment === "." || segment === "..") {
+          throw new ArgumentError(`path parameter \`${p.key}\` cannot be empty, "." or ".."`);
+        }
+        path = path.split(`{${p.name}}`).join(segment);
         break;
+      }
       case "query":
         query.push(...queryPairs(p, value));
         break;
@@ -98,7 +105,8 @@ export function finish(parts: RequestParts, signal: AbortSignal): { url: string;
   const qs = queryString(parts.query);
   const url = qs === "" ? parts.url : `${parts.url}${parts.url.includes("?") ? "&" : "?"}${qs}`;
   if (parts.cookies.length > 0) parts.headers.set("cookie", parts.cookies.join("; "));
-  const init: RequestInit = { method: parts.method, headers: parts.headers, signal, redirect: "follow" };
+  // Redirects are the egress guard's to follow: it re-checks every hop and strips credentials across origins.
+  const init: RequestInit = { method: parts.method, headers: parts.headers, signal };
   if (parts.body !== undefined) init.body = parts.body;
   return { url, init };
 }

@@ -65,7 +65,7 @@ describe("OpenAPI 3.0 (JSON)", () => {
     const create = tool(await resolve(fixture("petstore-3.0.json")), "createPet");
     expect(create.inputSchema).toEqual({
       type: "object",
-      properties: { body: { $ref: "#/$defs/NewPet" } },
+      properties: { body: { $ref: "#/$defs/NewPet", description: "The pet to add" } },
       required: ["body"],
       additionalProperties: false,
       $defs: {

@@ -1,3 +1,4 @@
+import { isEgressError } from "../../core/egress";
 import type { JsonValue } from "../../schemas";
 import type { InvokeResult } from "../types";
 import { cleanText } from "./json";
@@ -36,10 +37,17 @@ export function statusFailure(who: string, status: number, excerpt = ""): Failur
   };
 }
 
-/** A rejected fetch: the platform's deadline (AbortSignal) is a timeout, anything else unreachable. */
+/**
+ * A rejected fetch: the platform's deadline (AbortSignal) or the guard's own timeout is a timeout; an
+ * egress refusal is unreachable and final (retrying cannot change the guard's mind); anything else is a
+ * network failure, unreachable and worth retrying.
+ */
 export function fetchFailure(error: unknown, signal: AbortSignal, origin: string, retryableTimeout: boolean): Failure {
   const name = typeof error === "object" && error !== null && "name" in error ? String(error.name) : "";
-  if (signal.aborted || name === "AbortError" || name === "TimeoutError") {
+  if (isEgressError(error) && error.code !== "timeout") {
+    return { ok: false, error: { code: "upstream_unreachable", message: `the egress guard refused the request to ${origin} (${error.code})`, retryable: false } };
+  }
+  if (signal.aborted || name === "AbortError" || name === "TimeoutError" || isEgressError(error, "timeout")) {
     return { ok: false, error: { code: "timeout", message: `${origin} did not answer before the deadline`, retryable: retryableTimeout } };
   }
   return { ok: false, error: { code: "upstream_unreachable", message: `could not reach ${origin}`, retryable: true } };

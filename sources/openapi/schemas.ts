@@ -90,7 +90,9 @@ export class SchemaRegistry {
     const out: JsonObject = {};
     for (const [keyword, value] of Object.entries(node)) {
       if (keyword === "$ref" && typeof value === "string") out.$ref = this.#ref(value, refs);
-      else if (DATA_KEYWORDS.has(keyword) || keyword.startsWith("x-")) out[keyword] = value;
+      // Specification extensions are vendor data, not JSON Schema: dropped (they may hold dangling $refs).
+      else if (keyword.startsWith("x-")) continue;
+      else if (DATA_KEYWORDS.has(keyword)) out[keyword] = value;
       else if (SCHEMA_MAPS.has(keyword) && isObject(value)) out[keyword] = this.#map(value, depth + 1, refs);
       else out[keyword] = this.#schema(value, depth + 1, refs);
     }

@@ -73,10 +73,11 @@ export async function startPlatform(
 
   const deadline = Date.now() + 150_000;
   while (!out.includes("Executor is running")) {
-    if (child.exitCode !== null) throw new Error(`platform exited early:\n${out}`);
-    if (Date.now() > deadline) {
+    const failure = child.exitCode !== null ? "exited early" : Date.now() > deadline ? "did not start" : null;
+    if (failure) {
       await signalGroup("SIGKILL");
-      throw new Error(`platform did not start:\n${out}`);
+      if (!opts.dataDir) removeDataDir(dataDir); // a folder we made for this run only
+      throw new Error(`platform ${failure}:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -5,6 +5,7 @@ export type ProblemType =
   | "not-found"
   | "method-not-allowed"
   | "malformed-json"
+  | "invalid-request"
   | "unsupported-media-type"
   | "validation-failed"
   | "payload-too-large"
@@ -21,6 +22,7 @@ const TITLES: Record<ProblemType, string> = {
   "not-found": "Not Found",
   "method-not-allowed": "Method Not Allowed",
   "malformed-json": "Malformed JSON",
+  "invalid-request": "Bad Request",
   "unsupported-media-type": "Unsupported Media Type",
   "validation-failed": "Validation Failed",
   "payload-too-large": "Payload Too Large",

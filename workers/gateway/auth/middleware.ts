@@ -28,7 +28,7 @@ export function requireAuth(resource: Resource) {
   return createMiddleware<AppEnv>(async (c, next) => {
     // OAuth 2.1 §5.1.2 / RFC 6750 §2.3 (MCP forbids it): access tokens in the query string are refused.
     if (new URL(c.req.url).searchParams.has("access_token")) {
-      throw new HttpError(400, "unauthorized", "access tokens in the query string are not accepted; use the Authorization header", {}, {
+      throw new HttpError(400, "invalid-request", "access tokens in the query string are not accepted; use the Authorization header", {}, {
         "www-authenticate": challenge(c, resource, "invalid_request", "token in query string"),
       });
     }

@@ -1,4 +1,5 @@
 import { OAuthAuthorizationServer } from "@cloudflare/workers-oauth-provider";
+import { z } from "zod";
 import type { Env } from "../env";
 
 export const AUTHORIZE_PATH = "/oauth/authorize";
@@ -24,6 +25,21 @@ export function resourceMetadataUrl(env: Env, resource: Resource): string {
 
 const servers = new Map<string, OAuthAuthorizationServer<Env>>();
 
+/** The library refuses lifetimes under 60 s; refresh tokens may also be 0 (no refresh). */
+const Lifetimes = z.object({
+  access: z.coerce.number().int().min(60).max(86_400),
+  refresh: z.coerce.number().int().refine((n) => n === 0 || (n >= 60 && n <= 31_536_000), "must be 0 or 60..31536000"),
+});
+
+/** Token lifetimes from config, checked so a bad value fails loudly (and shows in /healthz). */
+export function tokenLifetimes(env: Env): { access: number; refresh: number } {
+  const parsed = Lifetimes.safeParse({ access: env.OAUTH_ACCESS_TOKEN_TTL, refresh: env.OAUTH_REFRESH_TOKEN_TTL });
+  if (!parsed.success) {
+    throw new Error(`invalid OAuth token lifetimes (OAUTH_ACCESS_TOKEN_TTL, OAUTH_REFRESH_TOKEN_TTL): ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data;
+}
+
 /**
  * The OAuth 2.1 authorization server (@cloudflare/workers-oauth-provider): RFC 8414 metadata, the
  * token endpoint with refresh rotation and RFC 7009 revocation, RFC 7591 registration and Client
@@ -33,6 +49,7 @@ export function oauthServer(env: Env): OAuthAuthorizationServer<Env> {
   const key = `${issuer(env)}|${env.OAUTH_ACCESS_TOKEN_TTL}|${env.OAUTH_REFRESH_TOKEN_TTL}`;
   let server = servers.get(key);
   if (!server) {
+    const lifetimes = tokenLifetimes(env);
     server = new OAuthAuthorizationServer<Env>({
       issuer: issuer(env),
       resources: [resourceUrl(env, "mcp"), resourceUrl(env, "v1")],
@@ -42,8 +59,8 @@ export function oauthServer(env: Env): OAuthAuthorizationServer<Env> {
       tokenEndpoint: TOKEN_PATH,
       clientRegistrationEndpoint: REGISTER_PATH,
       clientIdMetadataDocumentEnabled: true,
-      accessTokenTTL: Number(env.OAUTH_ACCESS_TOKEN_TTL),
-      refreshTokenTTL: Number(env.OAUTH_REFRESH_TOKEN_TTL),
+      accessTokenTTL: lifetimes.access,
+      refreshTokenTTL: lifetimes.refresh,
     });
     servers.set(key, server);
   }

@@ -89,8 +89,10 @@ export async function runToCompletion(env: Env, orgId: string, run: Run, resolve
 export async function callTool(env: Env, auth: AuthContext, req: CallRequest): Promise<CallOutcome> {
   const { principal } = auth;
   const parsed = addressFrom(req.address);
-  const resolved = await resolveAddress(env, principal, parsed);
-  const policies = await policiesFor(env, principal, resolved.source.slug);
+  const [resolved, policies] = await Promise.all([
+    resolveAddress(env, principal, parsed),
+    policiesFor(env, principal, parsed.source),
+  ]);
   const admission = admit(
     principal,
     {

@@ -37,17 +37,23 @@ export async function resolveAddress(env: Env, principal: Principal, address: Pa
   const notFound = (): HttpError => new HttpError(404, "not-found", `no tool at ${address.address} in your scopes`);
   const depth = principal.chain.findIndex((s) => s.id === address.scope);
   if (depth < 0) throw notFound();
-  const connection = await scopeCatalog(env.SCOPE_CATALOG, address.scope).getConnection(address.source, address.connection);
-  if (!connection.ok) throw notFound();
-  for (let i = depth; i >= 0; i--) {
-    const scope = principal.chain[i]?.id;
-    if (scope === undefined) continue;
-    const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
-    const source = await catalog.getSource(address.source);
-    if (!source.ok) continue;
-    const tool = await catalog.getTool(address.source, address.tool);
-    if (!tool.ok) throw notFound();
-    return { address, source: source.value, tool: tool.value, connection: connection.value };
+  // One round trip per scope, all at once: the connection, and the source with the tool at the
+  // connection's scope and every outer one (the nearest wins).
+  const scopes = principal.chain.slice(0, depth + 1).map((s) => s.id);
+  const [connection, ...found] = await Promise.all([
+    scopeCatalog(env.SCOPE_CATALOG, address.scope).getConnection(address.source, address.connection),
+    ...scopes.map(async (scope) => {
+      const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
+      const [source, tool] = await Promise.all([catalog.getSource(address.source), catalog.getTool(address.source, address.tool)]);
+      return { source, tool };
+    }),
+  ]);
+  if (!connection?.ok) throw notFound();
+  for (let i = found.length - 1; i >= 0; i--) {
+    const hit = found[i];
+    if (!hit?.source.ok) continue;
+    if (!hit.tool.ok) throw notFound();
+    return { address, source: hit.source.value, tool: hit.tool.value, connection: connection.value };
   }
   throw notFound();
 }

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { probeLoader } from "../../../dynamic-plugins/probe";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import { oauthServer, tokenLifetimes } from "../auth/oauth";
 import type { AppEnv, Env } from "../env";
 
 type CheckStatus = { status: "ok" | "failed"; ms: number; detail: string };
@@ -57,15 +58,22 @@ async function kvRoundTrip(env: Env): Promise<string> {
   return "wrote, read back and deleted a key";
 }
 
+async function oauthConfig(env: Env): Promise<string> {
+  const { access, refresh } = tokenLifetimes(env);
+  oauthServer(env);
+  return `authorization server ready (access ${access}s, refresh ${refresh}s)`;
+}
+
 /** `GET /healthz`: proves each binding answers, with each one's status; 503 if any fails. */
 export const health = new Hono<AppEnv>().get("/healthz", async (c) => {
-  const [durableObject, workflow, workerLoader, kv] = await Promise.all([
+  const [durableObject, workflow, workerLoader, kv, oauth] = await Promise.all([
     check(() => durableObjectRoundTrip(c.env)),
     check(() => workflowRoundTrip(c.env)),
     check(() => loaderRoundTrip(c.env)),
     check(() => kvRoundTrip(c.env)),
+    check(() => oauthConfig(c.env)),
   ]);
-  const checks = { durableObject, workflow, workerLoader, kv };
+  const checks = { durableObject, workflow, workerLoader, kv, oauth };
   const healthy = Object.values(checks).every((ch) => ch.status === "ok");
   c.header("cache-control", "no-store");
   return c.json({ status: healthy ? "ok" : "degraded", environment: c.env.EXECUTOR_ENV, checks }, healthy ? 200 : 503);
