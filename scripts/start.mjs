@@ -41,6 +41,7 @@ for (const [env, name] of [
   ["EXECUTOR_AUTH_RATE_LIMITS", "AUTH_RATE_LIMITS"],
   ["EXECUTOR_OAUTH_ACCESS_TOKEN_TTL", "OAUTH_ACCESS_TOKEN_TTL"],
   ["EXECUTOR_OAUTH_REFRESH_TOKEN_TTL", "OAUTH_REFRESH_TOKEN_TTL"],
+  ["EXECUTOR_UPSTREAM_TIMEOUT_MS", "UPSTREAM_TIMEOUT_MS"],
 ]) {
   if (process.env[env]) args.push("--var", `${name}:${process.env[env]}`);
 }

@@ -17,10 +17,18 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** Fetch spec §4.4 "redirect status". */
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /**
- * Fetch spec §4.4 step 13 drops `Authorization` on a cross-origin hop; cookies and proxy credentials are
- * just as much the caller's secret (DESIGN invariant 1), so they go too.
+ * Fetch spec §4.4 step 13 drops `Authorization` on a cross-origin hop. Credentials also travel in
+ * cookies, proxy credentials and custom headers (an OpenAPI apiKey in `X-API-Key`), so a cross-origin
+ * hop keeps only these content-negotiation headers and drops everything else (DESIGN invariant 1).
  */
-const CREDENTIAL_HEADERS: readonly string[] = ["authorization", "cookie", "proxy-authorization"];
+const CROSS_ORIGIN_SAFE_HEADERS: ReadonlySet<string> = new Set([
+  "accept",
+  "accept-language",
+  "content-language",
+  "content-type",
+  "content-length",
+  "user-agent",
+]);
 /** Fetch spec "request-body-header name": removed when a redirect turns the request into a GET. */
 const BODY_HEADERS: readonly string[] = [
   "content-encoding",
@@ -131,7 +139,7 @@ export function guardedFetch(
       }
       const nextUrl = allowedUrl(next, policy);
       if (nextUrl.origin !== hop.url.origin) {
-        for (const name of CREDENTIAL_HEADERS) hop.headers.delete(name);
+        for (const name of [...hop.headers.keys()]) if (!CROSS_ORIGIN_SAFE_HEADERS.has(name)) hop.headers.delete(name);
       }
       rewriteForRedirect(hop, response.status);
       hop.url = nextUrl;

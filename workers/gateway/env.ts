@@ -12,6 +12,7 @@ export interface Env {
   AUTH_RATE_LIMITS: string;
   OAUTH_ACCESS_TOKEN_TTL: string;
   OAUTH_REFRESH_TOKEN_TTL: string;
+  UPSTREAM_TIMEOUT_MS: string;
   SCOPE_CATALOG: DurableObjectNamespace<ScopeCatalog>;
   ACCOUNT_DIRECTORY: DurableObjectNamespace<AccountDirectory>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;

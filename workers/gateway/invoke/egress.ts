@@ -3,8 +3,11 @@ import type { EgressError, GuardedFetch } from "../../../core/egress";
 import type { Source } from "../../../schemas";
 import type { Env } from "../env";
 
-/** Upstream calls time out after this long. */
-export const UPSTREAM_TIMEOUT_MS = 30_000;
+/** How long one upstream call may take (UPSTREAM_TIMEOUT_MS, 1 s to 5 min; default 30 s). */
+export function upstreamTimeout(env: Env): number {
+  const ms = Number(env.UPSTREAM_TIMEOUT_MS);
+  return Number.isInteger(ms) && ms >= 1_000 && ms <= 300_000 ? ms : 30_000;
+}
 
 /** Loopback http is allowed only in development and only for sources explicitly marked local. */
 export function allowsLoopback(env: Env, source: Pick<Source, "local">): boolean {
@@ -18,7 +21,7 @@ export type Egress = { fetch: GuardedFetch; refusal: () => EgressError | undefin
  * platform reports "refused by the egress guard" however a plugin chose to map the failure.
  */
 export function egressFor(env: Env, source: Pick<Source, "local">): Egress {
-  const guarded = guardedFetch(fetch, { allowLoopbackHttp: allowsLoopback(env, source) }, { timeoutMs: UPSTREAM_TIMEOUT_MS });
+  const guarded = guardedFetch(fetch, { allowLoopbackHttp: allowsLoopback(env, source) }, { timeoutMs: upstreamTimeout(env) });
   let refused: EgressError | undefined;
   return {
     fetch: async (url, init) => {

@@ -4,7 +4,7 @@ import type { Credential } from "../../../sources/types";
 import type { Env } from "../env";
 import { resolveSecret, scrub } from "../secrets/resolve";
 import type { ResolvedTool } from "./catalog-view";
-import { UPSTREAM_TIMEOUT_MS, egressFor } from "./egress";
+import { egressFor, upstreamTimeout } from "./egress";
 import { pluginFor } from "./plugins";
 
 export type Execution = { ok: true; value: JsonValue } | { ok: false; error: RunError; status: number };
@@ -60,7 +60,7 @@ export async function execute(env: Env, resolved: ResolvedTool, args: JsonObject
     const result = await plugin.invokeTool(definitionOf(resolved), args, credential, {
       fetch: egress.fetch,
       config: source.config,
-      signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+      signal: AbortSignal.timeout(upstreamTimeout(env)),
     });
     const refusal = refused();
     if (refusal) return refusal;

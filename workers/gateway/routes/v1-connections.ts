@@ -38,7 +38,8 @@ export const v1Connections = new Hono<AppEnv>()
   })
   /**
    * "Test connection": calls a cheap operation through the one invocation path (so it is a Run and
-   * policy applies): the source config's `testTool`, else its first read tool with no required input.
+   * policy applies): the source config's `testTool` if its plugin has one, else a read tool with no
+   * required input, preferring list/get/whoami-style operations.
    */
   .post("/v1/connections/:source/:name/test", async (c) => {
     const auth = c.get("auth");
@@ -59,11 +60,13 @@ async function pickTestTool(env: AppEnv["Bindings"], chain: string[], scope: str
     const configured = source.value.config.testTool;
     if (typeof configured === "string") return configured;
     const tools = unwrap(await catalog.listTools(slug));
-    const cheap = tools.find((t) => {
+    const cheap = tools.filter((t) => {
       const required = t.inputSchema?.required;
       return t.sideEffect === "read" && t.status === "granted" && (!Array.isArray(required) || required.length === 0);
     });
-    return cheap?.name ?? null;
+    // Listing or "who am I" operations are the conventional cheap probes.
+    const probe = cheap.find((t) => /^(list|get|me$|whoami|viewer|query_viewer)/i.test(t.name)) ?? cheap[0];
+    return probe?.name ?? null;
   }
   return null;
 }
