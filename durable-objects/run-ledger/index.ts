@@ -75,6 +75,18 @@ export class RunLedger extends DurableObject {
     return this.#serial(() => ledger.transitionRun(this.#db, id, patch_ as ledger.RunPatch, expected_, Date.now()));
   }
 
+  /** Finishes a running Run with its output (large outputs are stored beside it as a handle). */
+  async complete(id: string, value: unknown): Promise<Result<Run>> {
+    const parsed = parseInput(JsonValueSchema, value);
+    if (!parsed.ok) return parsed;
+    return this.#serial(() => ledger.completeWithOutput(this.#db, id, parsed.value, Date.now()));
+  }
+
+  readOutput(id: string, offset: unknown, length: unknown): Result<{ text: string; total: number }> {
+    const parsed = parseInput(z.tuple([z.number().int().min(0), z.number().int().min(1).max(1_048_576)]), [offset, length]);
+    return parsed.ok ? ledger.readOutput(this.#db, id, parsed.value[0], parsed.value[1]) : parsed;
+  }
+
   get(id: string): Result<{ run: Run; input: JsonValue | null }> {
     return ledger.getRun(this.#db, id);
   }

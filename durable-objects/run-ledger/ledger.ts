@@ -6,7 +6,11 @@ import { newId } from "../../core/ids";
 import { canTransition } from "../../core/run-state";
 import type { JsonValue, Result, Run, RunStatus } from "../../schemas";
 import { fail, ok } from "../../schemas";
-import { events, runs } from "./tables";
+import { events, outputs, runs } from "./tables";
+
+/** Outputs larger than this are stored beside the Run and recorded as a handle. */
+export const INLINE_OUTPUT_CHARS = 256 * 1024;
+const OUTPUT_CHUNK_CHARS = 512 * 1024;
 
 export type Db = DrizzleSqliteDODatabase<Record<string, never>>;
 export type NewRun = Omit<Run, "id" | "prevHash" | "evidenceHash">;
@@ -146,4 +150,42 @@ export async function verifyLedger(db: Db): Promise<Verification> {
     }
   }
   return { ok: true, events: all.length, head: prev };
+}
+
+/**
+ * Completes a Run with its output: inline when small, else stored in chunks beside it and recorded
+ * as a handle (the Run id), in the same transaction as the transition.
+ */
+export async function completeWithOutput(db: Db, id: string, value: JsonValue, finishedAt: number): Promise<Result<Run>> {
+  const text = JSON.stringify(value);
+  if (text.length <= INLINE_OUTPUT_CHARS) {
+    return transitionRun(db, id, { status: "succeeded", output: { kind: "inline", value }, finishedAt }, ["running"], finishedAt);
+  }
+  const result = await transitionRun(
+    db,
+    id,
+    { status: "succeeded", output: { kind: "handle", handle: id, bytes: new TextEncoder().encode(text).byteLength }, finishedAt },
+    ["running"],
+    finishedAt,
+  );
+  if (!result.ok) return result;
+  db.transaction((tx) => {
+    for (let i = 0, idx = 0; i < text.length; i += OUTPUT_CHUNK_CHARS, idx++) {
+      tx.insert(outputs).values({ runId: id, idx, chunk: text.slice(i, i + OUTPUT_CHUNK_CHARS) }).run();
+    }
+  });
+  return result;
+}
+
+/** A slice of a Run's output as JSON text (inline or stored), for reading large results in pages. */
+export function readOutput(db: Db, id: string, offset: number, length: number): Result<{ text: string; total: number }> {
+  const found = getRun(db, id);
+  if (!found.ok) return found;
+  const { output } = found.value.run;
+  if (!output) return fail("not_found", `run '${id}' has no output`);
+  const full =
+    output.kind === "inline"
+      ? JSON.stringify(output.value)
+      : db.select({ chunk: outputs.chunk }).from(outputs).where(eq(outputs.runId, id)).orderBy(outputs.idx).all().map((c) => c.chunk).join("");
+  return ok({ text: full.slice(offset, offset + length), total: full.length });
 }

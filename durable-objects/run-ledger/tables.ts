@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { JsonValue } from "../../schemas";
 
 // The run ledger of one org: every Run, and the append-only, hash-chained log of their transitions.
@@ -41,3 +41,14 @@ export const events = sqliteTable("events", {
   prevHash: text("prev_hash"),
   hash: text("hash").notNull(),
 });
+
+/** Outputs too large to keep inline in a Run record, in chunks below the 2 MB row limit. */
+export const outputs = sqliteTable(
+  "outputs",
+  {
+    runId: text("run_id").notNull(),
+    idx: integer("idx").notNull(),
+    chunk: text("chunk").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.idx] })],
+);

@@ -23,10 +23,18 @@ import {
 import * as conns from "./connections";
 import * as pols from "./policies";
 import type { CatalogTool } from "./rows";
+import type { SearchHit } from "./search";
+import { rebuildIndex, searchTools } from "./search";
 import * as srcs from "./sources";
 import type { ToolSyncReport } from "./sources";
 import * as kits from "./toolkits";
 
+const SearchInput = z.object({
+  query: z.string().max(512).default(""),
+  source: Slug.optional(),
+  limit: z.number().int().min(1).max(1000).default(50),
+  offset: z.number().int().min(0).max(100_000).default(0),
+});
 const SourcePatch = SourceInput.pick({ title: true, config: true, local: true }).partial().strict();
 const ToolkitPatch = ToolkitInput.omit({ slug: true }).partial().strict();
 const SealedInput = z.object({
@@ -50,15 +58,18 @@ const ToolSync = z.object({
 export class ScopeCatalog extends DurableObject {
   readonly #db: DrizzleSqliteDODatabase<Record<string, never>>;
   readonly #scope: string;
+  readonly #sql: SqlStorage;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     this.#db = drizzle(ctx.storage, { logger: false });
+    this.#sql = ctx.storage.sql;
     const name = ctx.id.name;
     this.#scope = name !== undefined && ScopeId.safeParse(name).success ? name : "";
     // Migrations run once per instance start, before any request is served.
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, migrations);
+      rebuildIndex(this.#sql);
     });
   }
 
@@ -92,7 +103,7 @@ export class ScopeCatalog extends DurableObject {
   }
 
   deleteSource(slug: string): Result<{ deleted: string }> {
-    return this.#guard((scope) => srcs.deleteSource(this.#db, scope, slug));
+    return this.#guard((scope) => srcs.deleteSource(this.#db, this.#sql, scope, slug));
   }
 
   syncTools(slug: string, input: unknown): Result<ToolSyncReport> {
@@ -101,7 +112,7 @@ export class ScopeCatalog extends DurableObject {
       if (!parsed.ok) return parsed;
       const { tools, manifestHash, auth, document } = parsed.value;
       const manifest = document === undefined ? { hash: manifestHash, auth } : { hash: manifestHash, auth, document };
-      return srcs.syncTools(this.#db, scope, slug, tools, manifest, Date.now());
+      return srcs.syncTools(this.#db, this.#sql, scope, slug, tools, manifest, Date.now());
     });
   }
 
@@ -124,7 +135,17 @@ export class ScopeCatalog extends DurableObject {
   }
 
   deleteTool(slug: string, name: string): Result<{ deleted: string }> {
-    return this.#guard((scope) => srcs.deleteTool(this.#db, scope, slug, name));
+    return this.#guard((scope) => srcs.deleteTool(this.#db, this.#sql, scope, slug, name));
+  }
+
+  /** Ranked full-text search over this scope's tools; an empty query lists them by name. */
+  searchTools(input: unknown): Result<SearchHit[]> {
+    return this.#guard(() => {
+      const parsed = parseInput(SearchInput, input);
+      if (!parsed.ok) return parsed;
+      const { query, source, limit, offset } = parsed.value;
+      return { ok: true, value: searchTools(this.#sql, query, { ...(source ? { source } : {}), limit, offset }) };
+    });
   }
 
   // Connections

@@ -5,6 +5,7 @@ import type { AuthTemplate, Result, Source, SourceInput, ToolDefinition } from "
 import { fail, ok } from "../../schemas";
 import type { CatalogTool } from "./rows";
 import { sourceFromRow, toolFromRow } from "./rows";
+import { indexTool, unindexSource, unindexTool } from "./search";
 import { connections, documents, policies, sources, tools } from "./tables";
 
 /** Below Durable Object SQLite's 2 MB value limit, with room for UTF-8 expansion. */
@@ -49,7 +50,7 @@ export function updateSource(
 }
 
 /** Deletes a source with its tools, connections and policies, in one transaction (DESIGN invariant 8). */
-export function deleteSource(db: Db, scope: string, slug: string): Result<{ deleted: string }> {
+export function deleteSource(db: Db, sql: SqlStorage, scope: string, slug: string): Result<{ deleted: string }> {
   const row = db.select({ id: sources.id }).from(sources).where(eq(sources.slug, slug)).get();
   if (!row) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
   db.transaction((tx) => {
@@ -58,6 +59,7 @@ export function deleteSource(db: Db, scope: string, slug: string): Result<{ dele
     tx.delete(connections).where(eq(connections.source, slug)).run();
     tx.delete(policies).where(eq(policies.source, slug)).run();
     tx.delete(sources).where(eq(sources.id, row.id)).run();
+    unindexSource(sql, slug);
   });
   return ok({ deleted: slug });
 }
@@ -69,6 +71,7 @@ export function deleteSource(db: Db, scope: string, slug: string): Result<{ dele
  */
 export function syncTools(
   db: Db,
+  sql: SqlStorage,
   scope: string,
   slug: string,
   definitions: ToolDefinition[],
@@ -105,9 +108,11 @@ export function syncTools(
         tx.insert(tools)
           .values({ sourceId: source.id, name: d.name, ...values, status, grantedHash: firstImport ? d.hash : null, createdAt: now })
           .run();
+        indexTool(sql, slug, d);
       } else if (prior.hash !== d.hash) {
         report.changed.push(d.name);
         tx.update(tools).set(values).where(and(eq(tools.sourceId, source.id), eq(tools.name, d.name))).run();
+        indexTool(sql, slug, d);
       } else {
         report.unchanged++;
       }
@@ -116,6 +121,7 @@ export function syncTools(
       if (names.has(name)) continue;
       report.removed.push(name);
       tx.delete(tools).where(and(eq(tools.sourceId, source.id), eq(tools.name, name))).run();
+      unindexTool(sql, slug, name);
     }
     tx.update(sources).set({ manifestHash: manifest.hash, auth: manifest.auth, updatedAt: now }).where(eq(sources.id, source.id)).run();
     if (manifest.document !== undefined) {
@@ -158,7 +164,7 @@ export function grantTool(db: Db, scope: string, slug: string, name: string, now
   return row ? ok(toolFromRow(row, slug)) : fail("not_found", `no tool '${name}' in source '${slug}'`);
 }
 
-export function deleteTool(db: Db, scope: string, slug: string, name: string): Result<{ deleted: string }> {
+export function deleteTool(db: Db, sql: SqlStorage, scope: string, slug: string, name: string): Result<{ deleted: string }> {
   const source = db.select({ id: sources.id }).from(sources).where(eq(sources.slug, slug)).get();
   if (!source) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
   const row = db
@@ -166,6 +172,7 @@ export function deleteTool(db: Db, scope: string, slug: string, name: string): R
     .where(and(eq(tools.sourceId, source.id), eq(tools.name, name)))
     .returning({ name: tools.name })
     .get();
+  if (row) unindexTool(sql, slug, name);
   return row ? ok({ deleted: name }) : fail("not_found", `no tool '${name}' in source '${slug}'`);
 }
 

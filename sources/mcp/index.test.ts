@@ -55,18 +55,18 @@ describe("mcp config", () => {
 });
 
 describe("mcp resolveTools", () => {
-  it("maps every tool to a valid manifest entry with its side effect from the annotations", async () => {
+  it("maps every tool to a valid manifest entry, classing all as destructive whatever the upstream's annotations say", async () => {
     const manifest = await mcpPlugin.resolveTools(config("/mcp"), sourceCtx);
     expect(SourceManifest.parse(manifest)).toEqual(manifest);
     expect(manifest.kind).toBe("mcp");
     expect(manifest.title).toBe("Acme Tools");
     expect(manifest.auth).toEqual([{ type: "http", scheme: "bearer" }]);
     const tools = new Map(manifest.tools.map((t) => [t.name, t]));
-    expect(tool(tools, "get_weather").sideEffect).toBe("read");
-    expect(tool(tools, "delete_file").sideEffect).toBe("destructive");
-    expect(tool(tools, "whoami").sideEffect).toBe("write");
+    // Upstream annotations never influence policy: a server claiming readOnlyHint gets no free pass.
+    for (const name of ["get_weather", "delete_file", "whoami"]) expect(tool(tools, name).sideEffect).toBe("destructive");
+    expect(tool(tools, "get_weather").invocation).toMatchObject({ hints: { readOnlyHint: true } });
     expect(tool(tools, "get_weather").inputSchema).toMatchObject({ type: "object", properties: { city: { type: "string" } } });
-    expect(tool(tools, "get_weather").invocation).toEqual({ name: "get_weather" });
+    expect(tool(tools, "get_weather").invocation).toMatchObject({ name: "get_weather" });
   });
 
   it("keeps an output schema and caps and cleans untrusted descriptions", async () => {

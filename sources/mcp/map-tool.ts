@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { JsonObject, SideEffect, ToolDefinition } from "../../schemas";
+import type { JsonObject, ToolDefinition } from "../../schemas";
 import { JsonObject as JsonObjectSchema } from "../../schemas";
 import { cleanText, DESCRIPTION_CAP, sanitizeToolName, uniqueName } from "./text";
 
@@ -35,12 +35,10 @@ export const McpInvocation = z.object({ name: z.string().min(1).max(1024) });
  *
  * Side effect: MCP annotations are hints from the upstream and are untrusted (MCP 2025-06-18
  * §ToolAnnotations: "clients should never make tool use decisions based on annotations received from
- * untrusted servers"). They only pick the plugin's default class; the platform's policy still applies
- * on top, and an explicit `approve` or `require_approval` on the source or connection overrides a
- * wrong hint (DESIGN §3). `readOnlyHint` → read, `destructiveHint` → destructive, anything else → write.
- * Note the spec's own default for an absent `destructiveHint` is `true`; treating "no hint" as write
- * instead keeps unannotated servers from being approval-gated wholesale. A source that needs the
- * conservative reading gets it from a `require_approval` policy, which no hint can weaken.
+ * untrusted servers"), and upstream annotations never influence policy here. So every upstream MCP
+ * tool takes the spec's own pessimistic default (destructiveHint defaults to true): destructive, so
+ * calls wait for approval until the source's owner approves the source or the tools they trust
+ * with an explicit policy. The hints are kept, for people to read, in `invocation.hints`.
  */
 export function mapListedTool(tool: ListedTool, taken: Set<string>): Omit<ToolDefinition, "hash"> | null {
   const sanitized = sanitizeToolName(tool.name);
@@ -52,16 +50,17 @@ export function mapListedTool(tool: ListedTool, taken: Set<string>): Omit<ToolDe
     description: cleanText(description, DESCRIPTION_CAP),
     inputSchema: objectSchema(tool.inputSchema) ?? { type: "object" },
     ...(outputSchema === undefined ? {} : { outputSchema }),
-    sideEffect: sideEffectOf(tool.annotations),
-    invocation: { name: tool.name },
+    sideEffect: "destructive",
+    invocation: { name: tool.name, hints: hintsOf(tool.annotations) },
   };
 }
 
-export function sideEffectOf(annotations: ListedTool["annotations"]): SideEffect {
-  // Spec: destructiveHint is meaningful only when readOnlyHint is false, so readOnly wins.
-  if (annotations?.readOnlyHint === true) return "read";
-  if (annotations?.destructiveHint === true) return "destructive";
-  return "write";
+/** The upstream's annotation hints, for display only. */
+export function hintsOf(annotations: ListedTool["annotations"]): JsonObject {
+  const hints: JsonObject = {};
+  if (annotations?.readOnlyHint !== undefined) hints.readOnlyHint = annotations.readOnlyHint;
+  if (annotations?.destructiveHint !== undefined) hints.destructiveHint = annotations.destructiveHint;
+  return hints;
 }
 
 /** A JSON Schema for an object (`type: "object"`), within the size cap; anything else is dropped. */

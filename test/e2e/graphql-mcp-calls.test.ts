@@ -68,11 +68,15 @@ describe("GraphQL and MCP sources through the one invocation path", () => {
     });
     expect(created.status).toBe(201);
     expect((created.body.tools as { added: string[] }).added.sort()).toEqual(["add", "wipe_notes"]);
+    // Upstream MCP tools wait for approval until the owner trusts them explicitly.
+    const held = await api.post("/v1/call", { address: `notes.${owner.orgId}.work.add`, arguments: { a: 1, b: 1 } });
+    expect(held.status).toBe(202);
+    expect((await api.post("/v1/policies", { target: { source: "notes", tools: "add" }, action: "approve" })).status).toBe(201);
     const sum = await api.post("/v1/call", { address: `notes.${owner.orgId}.work.add`, arguments: { a: 2, b: 3 } });
     expect(sum.status).toBe(200);
     expect(sum.body.result).toEqual({ sum: 5 });
     expect(mcp.authorizations.every((a) => a === `Bearer ${MCP_TOKEN}`)).toBe(true);
-    // Upstream annotations are hints; the destructive default still asks for approval.
+    // Its readOnly/destructive annotations are hints only; without a policy it still waits.
     const wipe = await api.post("/v1/call", { address: `notes.${owner.orgId}.work.wipe_notes`, arguments: {} });
     expect(wipe.status).toBe(202);
   });

@@ -13,6 +13,8 @@ export interface Env {
   OAUTH_ACCESS_TOKEN_TTL: string;
   OAUTH_REFRESH_TOKEN_TTL: string;
   UPSTREAM_TIMEOUT_MS: string;
+  /** MCP results longer than this (JSON characters) are returned as a handle to page through. */
+  MCP_INLINE_RESULT_CHARS: string;
   SCOPE_CATALOG: DurableObjectNamespace<ScopeCatalog>;
   ACCOUNT_DIRECTORY: DurableObjectNamespace<AccountDirectory>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;

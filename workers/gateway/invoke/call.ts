@@ -74,7 +74,7 @@ export async function runToCompletion(env: Env, orgId: string, run: Run, resolve
   const result = await execute(env, resolved, args);
   const finishedAt = Date.now();
   if (result.ok) {
-    const done = unwrap(await ledger.transition(run.id, { status: "succeeded", output: { kind: "inline", value: result.value }, finishedAt }, ["running"]));
+    const done = unwrap(await ledger.complete(run.id, result.value));
     return { kind: "succeeded", run: done, value: result.value };
   }
   const failed = unwrap(await ledger.transition(run.id, { status: "failed", error: result.error, finishedAt }, ["running"]));

@@ -1,6 +1,6 @@
 import { inToolset } from "../../../core/toolset";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
-import type { CatalogTool } from "../../../durable-objects/scope-catalog/rows";
+import type { SearchHit } from "../../../durable-objects/scope-catalog/search";
 import type { Principal, ToolAddress } from "../../../schemas";
 import type { Env } from "../env";
 import { unwrap } from "../result";
@@ -12,66 +12,68 @@ export type ToolSummary = {
   connection: { scope: string; name: string };
   name: string;
   description: string;
-  sideEffect: CatalogTool["sideEffect"];
-  status: CatalogTool["status"];
+  sideEffect: SearchHit["sideEffect"];
+  status: SearchHit["status"];
 };
 
-type Entry = { summary: ToolSummary; params: string[] };
+export type SearchPage = { tools: ToolSummary[]; nextCursor: number | null };
 
-/** Every tool the principal can address (one per connection), inside its toolset. */
-export async function visibleTools(env: Env, principal: Principal, sourceFilter?: string): Promise<Entry[]> {
-  const connections = (await visibleConnections(env, principal)).filter((v) => !sourceFilter || v.source.slug === sourceFilter);
-  const toolsBySource = new Map<string, Promise<CatalogTool[]>>();
-  const out: Entry[] = [];
-  for (const { connection, source } of connections) {
-    const key = `${source.scope}/${source.slug}`;
-    if (!toolsBySource.has(key)) {
-      toolsBySource.set(key, scopeCatalog(env.SCOPE_CATALOG, source.scope).listTools(source.slug).then(unwrap));
-    }
-    for (const tool of await (toolsBySource.get(key) ?? Promise.resolve([]))) {
-      const address = `${source.slug}.${connection.scope}.${connection.name}.${tool.name}`;
-      if (!inToolset(principal.narrowings, address as ToolAddress)) continue;
-      const props = tool.inputSchema?.properties;
-      out.push({
-        summary: {
-          address,
-          source: source.slug,
-          connection: { scope: connection.scope, name: connection.name },
-          name: tool.name,
-          description: tool.description,
-          sideEffect: tool.sideEffect,
-          status: tool.status,
-        },
-        params: props && typeof props === "object" && !Array.isArray(props) ? Object.keys(props) : [],
-      });
+/** Hits fetched beyond the requested page, so toolkit filtering still fills it. */
+const HEADROOM = 200;
+
+/**
+ * Ranked search over every tool the principal can address: each scope's catalog ranks its own tools
+ * (FTS5 bm25), hits expand to one address per visible connection, the principal's toolset filters
+ * them, and the pages merge by rank. An empty query lists tools by address.
+ */
+export async function searchVisible(
+  env: Env,
+  principal: Principal,
+  opts: { query: string; source?: string | undefined; limit: number; cursor: number },
+): Promise<SearchPage> {
+  const visible = (await visibleConnections(env, principal)).filter((v) => !opts.source || v.source.slug === opts.source);
+  const bySource = new Map<string, typeof visible>();
+  for (const v of visible) {
+    const key = `${v.source.scope}/${v.source.slug}`;
+    bySource.set(key, [...(bySource.get(key) ?? []), v]);
+  }
+  const scopes = [...new Set(visible.map((v) => v.source.scope))];
+  const want = opts.cursor + opts.limit + HEADROOM;
+  const hitsByScope = await Promise.all(
+    scopes.map(async (scope) => ({
+      scope,
+      hits: unwrap(
+        await scopeCatalog(env.SCOPE_CATALOG, scope).searchTools({
+          query: opts.query,
+          ...(opts.source ? { source: opts.source } : {}),
+          limit: Math.min(want, 1000),
+          offset: 0,
+        }),
+      ),
+    })),
+  );
+  const ranked: Array<{ summary: ToolSummary; score: number }> = [];
+  for (const { scope, hits } of hitsByScope) {
+    for (const hit of hits) {
+      for (const { connection } of bySource.get(`${scope}/${hit.source}`) ?? []) {
+        const address = `${hit.source}.${connection.scope}.${connection.name}.${hit.name}`;
+        if (!inToolset(principal.narrowings, address as ToolAddress)) continue;
+        ranked.push({
+          score: hit.score,
+          summary: {
+            address,
+            source: hit.source,
+            connection: { scope: connection.scope, name: connection.name },
+            name: hit.name,
+            description: hit.description,
+            sideEffect: hit.sideEffect,
+            status: hit.status,
+          },
+        });
+      }
     }
   }
-  return out;
-}
-
-function tokens(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t.length > 0);
-}
-
-/** Ranks by where the query's words appear: tool name, parameter names, then description. */
-export function rankTools(query: string, entries: Entry[]): ToolSummary[] {
-  const words = tokens(query);
-  if (words.length === 0) return entries.map((e) => e.summary).sort((a, b) => a.address.localeCompare(b.address));
-  const scored = entries.map((e) => {
-    const name = tokens(e.summary.name);
-    const desc = tokens(e.summary.description);
-    const params = e.params.flatMap(tokens);
-    let score = 0;
-    for (const w of words) {
-      if (name.includes(w)) score += 5;
-      else if (name.some((n) => n.startsWith(w))) score += 3;
-      if (params.includes(w)) score += 2;
-      if (desc.includes(w)) score += 1;
-    }
-    return { summary: e.summary, score };
-  });
-  return scored
-    .filter((s) => s.score > 0)
-    .sort((a, b) => b.score - a.score || a.summary.address.localeCompare(b.summary.address))
-    .map((s) => s.summary);
+  ranked.sort((a, b) => a.score - b.score || a.summary.address.localeCompare(b.summary.address));
+  const page = ranked.slice(opts.cursor, opts.cursor + opts.limit).map((r) => r.summary);
+  return { tools: page, nextCursor: opts.cursor + opts.limit < ranked.length ? opts.cursor + opts.limit : null };
 }

@@ -1,34 +1,40 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { Hono } from "hono";
+import { scope, toolkitToNarrowing } from "../../../core/toolset";
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import { requireAuth } from "../auth/middleware";
 import type { AuthContext } from "../auth/principal";
-import type { AppEnv } from "../env";
+import type { AppEnv, Env } from "../env";
+import { inlineLimit } from "../mcp/results";
+import { mcpServer } from "../mcp/server";
 import { HttpError } from "../problem";
 
-/** An MCP server for one authenticated principal. The catalog's meta-tools attach here (MCP issue). */
-function serverFor(auth: AuthContext): McpServer {
-  return new McpServer(
-    { name: "executor", version: "0.1.0" },
-    {
-      capabilities: { logging: {} },
-      instructions: `Executor for ${auth.identity.user.email} in ${auth.identity.org.name}.`,
-    },
-  );
+/** `?toolkit=<slug>` narrows further (the user's toolkit of that name, else the org's); it never widens. */
+async function narrowed(env: Env, auth: AuthContext, slug: string | undefined): Promise<AuthContext> {
+  if (slug === undefined) return auth;
+  for (const s of [...auth.principal.chain].reverse()) {
+    const found = await scopeCatalog(env.SCOPE_CATALOG, s.id).getToolkit(slug);
+    if (found.ok) {
+      return { ...auth, principal: { ...auth.principal, narrowings: scope(auth.principal.narrowings, toolkitToNarrowing(found.value)) } };
+    }
+  }
+  throw new HttpError(404, "not-found", `no toolkit '${slug}' in your scopes`);
 }
 
 /**
- * `/mcp` over Streamable HTTP, stateless so any instance can serve any request. Authenticated like
- * /v1 (OAuth token audience-bound to /mcp, or an API key).
+ * `/mcp` over Streamable HTTP (POST, GET, DELETE), stateless so any instance can serve any request.
+ * Authenticated like /v1 (an OAuth token audience-bound to /mcp, or an API key), then narrowed.
  */
-export const mcp = new Hono<AppEnv>().all("/mcp", requireAuth("mcp"), async (c) => {
-  // MCP transports §security: validate Origin to stop DNS rebinding against local servers.
+export const mcp = new Hono<AppEnv>().on(["GET", "POST", "DELETE"], "/mcp", requireAuth("mcp"), async (c) => {
+  // MCP transports §Security: validate Origin to stop DNS rebinding against local servers.
   const origin = c.req.header("origin");
   if (origin !== undefined && origin !== new URL(c.env.PUBLIC_URL).origin) {
     throw new HttpError(403, "forbidden", "Origin not allowed");
   }
+  const mode = c.req.query("tools") === "direct" ? "direct" : "meta";
+  const auth = await narrowed(c.env, c.get("auth"), c.req.query("toolkit"));
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  const server = serverFor(c.get("auth"));
+  const server = mcpServer(c.env, auth, mode, inlineLimit(c.env.MCP_INLINE_RESULT_CHARS));
   await server.connect(transport);
   return transport.handleRequest(c.req.raw);
 });

@@ -1,14 +1,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { admit } from "../../../core/admission";
 import { CallBody } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
 import { callTool } from "../invoke/call";
-import { addressFrom, policiesFor, resolveAddress } from "../invoke/catalog-view";
+import { describeTool } from "../invoke/describe";
 import { callOutcomeResponse } from "../invoke/respond";
-import { rankTools, visibleTools } from "../invoke/search";
+import { searchVisible } from "../invoke/search";
 import { HttpError } from "../problem";
 
 const SearchQuery = z.object({
@@ -28,30 +27,9 @@ export const v1Tools = new Hono<AppEnv>()
     const parsed = SearchQuery.safeParse(c.req.query());
     if (!parsed.success) throw new HttpError(422, "validation-failed", parsed.error.issues[0]?.message ?? "invalid query");
     const { q, source, limit, cursor } = parsed.data;
-    const ranked = rankTools(q, await visibleTools(c.env, c.get("auth").principal, source));
-    const page = ranked.slice(cursor, cursor + limit);
-    return c.json({ tools: page, total: ranked.length, nextCursor: cursor + limit < ranked.length ? cursor + limit : null });
+    return c.json(await searchVisible(c.env, c.get("auth").principal, { query: q, source, limit, cursor }));
   })
-  .get("/v1/tools/describe", async (c) => {
-    const { principal } = c.get("auth");
-    const address = addressFrom(c.req.query("address") ?? "");
-    const resolved = await resolveAddress(c.env, principal, address);
-    const decision = admit(
-      principal,
-      {
-        address,
-        placedScope: resolved.source.scope,
-        connection: { scope: resolved.connection.scope, name: resolved.connection.name },
-        sideEffect: resolved.tool.sideEffect,
-        status: resolved.tool.status,
-      },
-      await policiesFor(c.env, principal, resolved.source.slug),
-    );
-    // Outside the caller's toolkit a tool does not exist for them.
-    if (decision.reason.code === "outside_toolkit") throw new HttpError(404, "not-found", `no tool at ${address.address} in your scopes`);
-    const { invocation: _i, ...tool } = resolved.tool;
-    return c.json({ address: address.address, tool, policy: { outcome: decision.outcome, reason: decision.reason } });
-  })
+  .get("/v1/tools/describe", async (c) => c.json(await describeTool(c.env, c.get("auth").principal, c.req.query("address") ?? "")))
   .post("/v1/call", async (c) => {
     const body = await readJson(c, CallRequestBody);
     const key = c.req.header("idempotency-key");

@@ -1,0 +1,102 @@
+import type { JsonObject, SideEffect, ToolStatus } from "../../schemas";
+
+// Full-text search over this scope's tools (FTS5 table `tools_fts`, migration 0003). Raw SQL: drizzle
+// does not model virtual tables.
+
+export type SearchHit = {
+  source: string;
+  name: string;
+  description: string;
+  sideEffect: SideEffect;
+  status: ToolStatus;
+  /** bm25 rank: lower is better. */
+  score: number;
+};
+
+/** `repos/list-for-org` → "repos list for org"; `listPets` → "list Pets". */
+export function nameWords(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[^A-Za-z0-9]+/g, " ")
+    .trim();
+}
+
+function paramNames(schema: JsonObject | null | undefined): string {
+  const props = schema?.properties;
+  return props && typeof props === "object" && !Array.isArray(props) ? Object.keys(props).map(nameWords).join(" ") : "";
+}
+
+export function indexTool(sql: SqlStorage, source: string, tool: { name: string; description: string; inputSchema?: JsonObject | null }): void {
+  sql.exec("DELETE FROM tools_fts WHERE source = ? AND name = ?", source, tool.name);
+  sql.exec(
+    "INSERT INTO tools_fts (source, name, words, description, params) VALUES (?, ?, ?, ?, ?)",
+    source,
+    tool.name,
+    nameWords(tool.name),
+    tool.description,
+    paramNames(tool.inputSchema),
+  );
+}
+
+export function unindexTool(sql: SqlStorage, source: string, name: string): void {
+  sql.exec("DELETE FROM tools_fts WHERE source = ? AND name = ?", source, name);
+}
+
+export function unindexSource(sql: SqlStorage, source: string): void {
+  sql.exec("DELETE FROM tools_fts WHERE source = ?", source);
+}
+
+/** Rebuilds the index from the tools table (after the migration that created it, on older data). */
+export function rebuildIndex(sql: SqlStorage): void {
+  const indexed = sql.exec<{ n: number }>("SELECT count(*) AS n FROM tools_fts").one().n;
+  const tools = sql.exec<{ n: number }>("SELECT count(*) AS n FROM tools").one().n;
+  if (indexed > 0 || tools === 0) return;
+  const rows = sql.exec<{ source: string; name: string; description: string; input_schema: string | null }>(
+    "SELECT s.slug AS source, t.name, t.description, t.input_schema FROM tools t JOIN sources s ON s.id = t.source_id",
+  );
+  for (const row of rows) {
+    indexTool(sql, row.source, { name: row.name, description: row.description, inputSchema: row.input_schema ? (JSON.parse(row.input_schema) as JsonObject) : null });
+  }
+}
+
+/** Each query word as a prefix term, OR-ed: bm25 ranks tools matching more (and rarer) words higher. */
+function matchExpression(query: string): string | null {
+  const words = nameWords(query)
+    .toLowerCase()
+    .split(" ")
+    .filter((w) => w.length > 0)
+    .slice(0, 16);
+  return words.length ? words.map((w) => `"${w}"*`).join(" OR ") : null;
+}
+
+/**
+ * Ranked search (name words weigh most, then parameter names, then descriptions); an empty query
+ * lists tools by name. Optionally within one source.
+ */
+export function searchTools(sql: SqlStorage, query: string, opts: { source?: string; limit: number; offset: number }): SearchHit[] {
+  const match = matchExpression(query);
+  const bySource = opts.source !== undefined;
+  type Row = { source: string; name: string; description: string; side_effect: string; status: string; score: number };
+  const cursor = match
+    ? sql.exec<Row>(
+        `SELECT f.source, f.name, t.description, t.side_effect, t.status, bm25(tools_fts, 0, 0, 10.0, 1.0, 3.0) AS score
+         FROM tools_fts f JOIN sources s ON s.slug = f.source JOIN tools t ON t.source_id = s.id AND t.name = f.name
+         WHERE tools_fts MATCH ? ${bySource ? "AND f.source = ?" : ""}
+         ORDER BY score, f.source, f.name LIMIT ? OFFSET ?`,
+        ...(bySource ? [match, opts.source, opts.limit, opts.offset] : [match, opts.limit, opts.offset]),
+      )
+    : sql.exec<Row>(
+        `SELECT s.slug AS source, t.name, t.description, t.side_effect, t.status, 0 AS score
+         FROM tools t JOIN sources s ON s.id = t.source_id ${bySource ? "WHERE s.slug = ?" : ""}
+         ORDER BY s.slug, t.name LIMIT ? OFFSET ?`,
+        ...(bySource ? [opts.source, opts.limit, opts.offset] : [opts.limit, opts.offset]),
+      );
+  return cursor.toArray().map((r) => ({
+    source: r.source,
+    name: r.name,
+    description: r.description,
+    sideEffect: r.side_effect as SideEffect,
+    status: r.status as ToolStatus,
+    score: r.score,
+  }));
+}

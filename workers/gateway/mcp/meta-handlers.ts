@@ -1,0 +1,87 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { runLedger } from "../../../durable-objects/run-ledger/client";
+import type { JsonObject, JsonValue } from "../../../schemas";
+import { JsonObject as JsonObjectSchema } from "../../../schemas";
+import type { AuthContext } from "../auth/principal";
+import type { Env } from "../env";
+import { callTool } from "../invoke/call";
+import { describeTool } from "../invoke/describe";
+import { searchVisible } from "../invoke/search";
+import { errorResult, outcomeResult, structured, toolError } from "./results";
+
+const SearchArgs = z.object({
+  query: z.string().max(512).default(""),
+  source: z.string().max(63).optional(),
+  limit: z.number().int().min(1).max(50).default(10),
+  cursor: z.string().regex(/^\d{1,6}$/, "must be a nextCursor from search").optional(),
+});
+const DescribeArgs = z.object({ address: z.string().min(1).max(512) });
+const ExecuteArgs = z.object({ address: z.string().min(1).max(512), arguments: JsonObjectSchema.default({}) });
+const RunArgs = z.object({ runId: z.string().min(1).max(64) });
+const ReadArgs = RunArgs.extend({ offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(100_000).default(16_000) });
+
+export type MetaContext = { env: Env; auth: AuthContext; inlineChars: number };
+
+function invalid(error: z.ZodError): CallToolResult {
+  const issue = error.issues[0];
+  return toolError("invalid_arguments", `${issue?.path.join(".") || "arguments"}: ${issue?.message ?? "invalid"}`);
+}
+
+/** Runs one meta-tool; every call of a catalog tool goes through the one invocation path. */
+export async function callMetaTool(ctx: MetaContext, name: string, args: unknown): Promise<CallToolResult | null> {
+  const { env, auth } = ctx;
+  try {
+    switch (name) {
+      case "search": {
+        const a = SearchArgs.safeParse(args ?? {});
+        if (!a.success) return invalid(a.error);
+        const page = await searchVisible(env, auth.principal, { query: a.data.query, source: a.data.source, limit: a.data.limit, cursor: Number(a.data.cursor ?? 0) });
+        return structured({ tools: page.tools, nextCursor: page.nextCursor === null ? null : String(page.nextCursor) } as unknown as Record<string, JsonValue>);
+      }
+      case "describe": {
+        const a = DescribeArgs.safeParse(args ?? {});
+        if (!a.success) return invalid(a.error);
+        return structured((await describeTool(env, auth.principal, a.data.address)) as unknown as Record<string, JsonValue>);
+      }
+      case "execute": {
+        const a = ExecuteArgs.safeParse(args ?? {});
+        if (!a.success) return invalid(a.error);
+        const outcome = await callTool(env, auth, { address: a.data.address, args: a.data.arguments as JsonObject, surface: "mcp" });
+        return outcomeResult(outcome, ctx.inlineChars);
+      }
+      case "run_status": {
+        const a = RunArgs.safeParse(args ?? {});
+        if (!a.success) return invalid(a.error);
+        const found = await runLedger(env.RUN_LEDGER, auth.principal.orgId).get(a.data.runId);
+        if (!found.ok || found.value.run.principal.userId !== auth.principal.userId) return toolError("not_found", `no run '${a.data.runId}'`);
+        const { run } = found.value;
+        if (run.status === "succeeded" && run.output) {
+          const value = run.output.kind === "inline" ? (run.output.value as JsonValue) : null;
+          return outcomeResult(value === null ? { kind: "succeeded", run, value: { resultHandle: run.id } } : { kind: "succeeded", run, value }, ctx.inlineChars);
+        }
+        const brief = { runId: run.id, status: run.status, address: run.address, approvals: run.approvals.length } as Record<string, JsonValue>;
+        if (run.error) brief.error = run.error;
+        return structured(brief);
+      }
+      case "read_result": {
+        const a = ReadArgs.safeParse(args ?? {});
+        if (!a.success) return invalid(a.error);
+        const ledger = runLedger(env.RUN_LEDGER, auth.principal.orgId);
+        const found = await ledger.get(a.data.runId);
+        if (!found.ok || found.value.run.principal.userId !== auth.principal.userId) return toolError("not_found", `no run '${a.data.runId}'`);
+        const slice = await ledger.readOutput(a.data.runId, a.data.offset, a.data.length);
+        if (!slice.ok) return toolError("not_found", slice.error.message);
+        const next = a.data.offset + slice.value.text.length;
+        return structured(
+          { runId: a.data.runId, offset: a.data.offset, text: slice.value.text, total: slice.value.total, nextOffset: next < slice.value.total ? next : null },
+          slice.value.text,
+        );
+      }
+      default:
+        return null;
+    }
+  } catch (error) {
+    return errorResult(error);
+  }
+}

@@ -1,0 +1,62 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { AuthContext } from "../auth/principal";
+import type { Env } from "../env";
+import { callTool } from "../invoke/call";
+import { DIRECT_PAGE_SIZE, directTools } from "./direct";
+import { callMetaTool } from "./meta-handlers";
+import { META_TOOLS } from "./meta-tools";
+import { errorResult, outcomeResult } from "./results";
+
+export type McpMode = "meta" | "direct";
+
+function cursorOffset(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  if (!/^\d{1,6}$/.test(cursor)) throw new McpError(ErrorCode.InvalidParams, "invalid cursor");
+  return Number(cursor);
+}
+
+/**
+ * The MCP server for one request's principal (stateless). Meta mode lists the constant meta-tools;
+ * direct mode lists every visible tool, paginated. Either way the server only ever sees a narrowed
+ * principal, never a toolkit to widen.
+ */
+export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChars: number): Server {
+  const server = new Server(
+    { name: "executor", version: "0.1.0" },
+    {
+      capabilities: { tools: { listChanged: false } },
+      instructions:
+        mode === "meta"
+          ? "Use search to find tools, describe to see a tool's schema and whether it needs approval, and execute to call it. Calls that need approval return a run id: check it with run_status."
+          : "Every tool you may use is listed; calls that need approval return a run id to check later.",
+    },
+  );
+
+  server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+    if (mode === "meta") return { tools: META_TOOLS };
+    const offset = cursorOffset(request.params?.cursor);
+    const all = await directTools(env, auth.principal);
+    const page = all.slice(offset, offset + DIRECT_PAGE_SIZE);
+    const next = offset + DIRECT_PAGE_SIZE;
+    return { tools: page.map((d) => d.tool), ...(next < all.length ? { nextCursor: String(next) } : {}) };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const { name, arguments: args } = request.params;
+    if (mode === "meta") {
+      const result = await callMetaTool({ env, auth, inlineChars }, name, args);
+      if (result === null) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
+      return result;
+    }
+    const match = (await directTools(env, auth.principal)).find((d) => d.tool.name === name);
+    if (!match) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
+    try {
+      const outcome = await callTool(env, auth, { address: match.address, args: (args ?? {}) as never, surface: "mcp" });
+      return outcomeResult(outcome, inlineChars);
+    } catch (error) {
+      return errorResult(error);
+    }
+  });
+  return server;
+}
