@@ -42,6 +42,7 @@ for (const [env, name] of [
   ["EXECUTOR_OAUTH_ACCESS_TOKEN_TTL", "OAUTH_ACCESS_TOKEN_TTL"],
   ["EXECUTOR_OAUTH_REFRESH_TOKEN_TTL", "OAUTH_REFRESH_TOKEN_TTL"],
   ["EXECUTOR_UPSTREAM_TIMEOUT_MS", "UPSTREAM_TIMEOUT_MS"],
+  ["EXECUTOR_MCP_INLINE_RESULT_CHARS", "MCP_INLINE_RESULT_CHARS"],
 ]) {
   if (process.env[env]) args.push("--var", `${name}:${process.env[env]}`);
 }
