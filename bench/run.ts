@@ -1,7 +1,9 @@
 // `npm run bench`: every benchmark, one after another, figures to stdout.
 import { callOverhead } from "./call-overhead";
 import { importGithub } from "./import-github";
+import { mcpBench } from "./mcp";
 
 const only = process.argv[2];
 if (!only || only === "import") await importGithub();
 if (!only || only === "calls") await callOverhead();
+if (!only || only === "mcp") await mcpBench();

@@ -26,13 +26,24 @@ function paramNames(schema: JsonObject | null | undefined): string {
   return props && typeof props === "object" && !Array.isArray(props) ? Object.keys(props).map(nameWords).join(" ") : "";
 }
 
+/** The first line of a description: an OpenAPI summary, an MCP tool's opening sentence. */
+function titleOf(description: string): string {
+  return (description.split("\n")[0] ?? "").slice(0, 200);
+}
+
+const RERANK_POOL = 400;
+
+/** Words that carry no meaning for finding a tool; left out of queries so they don't swamp ranking. */
+const STOP_WORDS = new Set(["a", "an", "the", "to", "for", "of", "in", "on", "by", "with", "and", "or", "my", "me", "i", "is", "it", "from", "into", "all"]);
+
 export function indexTool(sql: SqlStorage, source: string, tool: { name: string; description: string; inputSchema?: JsonObject | null }): void {
   sql.exec("DELETE FROM tools_fts WHERE source = ? AND name = ?", source, tool.name);
   sql.exec(
-    "INSERT INTO tools_fts (source, name, words, description, params) VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO tools_fts (source, name, words, title, description, params) VALUES (?, ?, ?, ?, ?, ?)",
     source,
     tool.name,
     nameWords(tool.name),
+    titleOf(tool.description),
     tool.description,
     paramNames(tool.inputSchema),
   );
@@ -61,12 +72,14 @@ export function rebuildIndex(sql: SqlStorage): void {
 
 /** Each query word as a prefix term, OR-ed: bm25 ranks tools matching more (and rarer) words higher. */
 function matchExpression(query: string): string | null {
-  const words = nameWords(query)
+  const all = nameWords(query)
     .toLowerCase()
     .split(" ")
-    .filter((w) => w.length > 0)
-    .slice(0, 16);
-  return words.length ? words.map((w) => `"${w}"*`).join(" OR ") : null;
+    .filter((w) => w.length > 0);
+  const meaningful = all.filter((w) => !STOP_WORDS.has(w));
+  const words = (meaningful.length ? meaningful : all).slice(0, 16);
+  // Prefix terms for longer words (so "repo" finds "repository"), exact for short ones.
+  return words.length ? words.map((w) => (w.length >= 3 ? `"${w}"*` : `"${w}"`)).join(" OR ") : null;
 }
 
 /**
@@ -76,14 +89,16 @@ function matchExpression(query: string): string | null {
 export function searchTools(sql: SqlStorage, query: string, opts: { source?: string; limit: number; offset: number }): SearchHit[] {
   const match = matchExpression(query);
   const bySource = opts.source !== undefined;
+  // bm25 picks a pool of candidates; the re-ranker orders the pool, then the page is cut from it.
+  const pool = Math.max(RERANK_POOL, opts.offset + opts.limit);
   type Row = { source: string; name: string; description: string; side_effect: string; status: string; score: number };
   const cursor = match
     ? sql.exec<Row>(
-        `SELECT f.source, f.name, t.description, t.side_effect, t.status, bm25(tools_fts, 0, 0, 10.0, 1.0, 3.0) AS score
+        `SELECT f.source, f.name, t.description, t.side_effect, t.status, bm25(tools_fts, 0, 0, 10.0, 6.0, 1.0, 3.0) AS score
          FROM tools_fts f JOIN sources s ON s.slug = f.source JOIN tools t ON t.source_id = s.id AND t.name = f.name
          WHERE tools_fts MATCH ? ${bySource ? "AND f.source = ?" : ""}
-         ORDER BY score, f.source, f.name LIMIT ? OFFSET ?`,
-        ...(bySource ? [match, opts.source, opts.limit, opts.offset] : [match, opts.limit, opts.offset]),
+         ORDER BY score, f.source, f.name LIMIT ?`,
+        ...(bySource ? [match, opts.source, pool] : [match, pool]),
       )
     : sql.exec<Row>(
         `SELECT s.slug AS source, t.name, t.description, t.side_effect, t.status, 0 AS score
@@ -91,7 +106,7 @@ export function searchTools(sql: SqlStorage, query: string, opts: { source?: str
          ORDER BY s.slug, t.name LIMIT ? OFFSET ?`,
         ...(bySource ? [opts.source, opts.limit, opts.offset] : [opts.limit, opts.offset]),
       );
-  return cursor.toArray().map((r) => ({
+  const hits = cursor.toArray().map((r) => ({
     source: r.source,
     name: r.name,
     description: r.description,
@@ -99,4 +114,36 @@ export function searchTools(sql: SqlStorage, query: string, opts: { source?: str
     status: r.status as ToolStatus,
     score: r.score,
   }));
+  return match ? rerank(query, hits).slice(opts.offset, opts.offset + opts.limit) : hits;
+}
+
+/** Lowercase words with a light stem (plural "s"), for comparing a query with a title. */
+function stems(text: string): string[] {
+  return nameWords(text)
+    .toLowerCase()
+    .split(" ")
+    .filter((w) => w.length > 0 && !STOP_WORDS.has(w))
+    .map((w) => (w.length > 3 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w));
+}
+
+/**
+ * bm25 finds candidates; this orders them the way a person reads a catalog: a tool whose title says
+ * what was asked, and little else, comes first ("get a repository" → "Get a repository" before
+ * "Get a repository secret"). Scores stay "lower is better".
+ */
+function rerank(query: string, hits: SearchHit[]): SearchHit[] {
+  const q = new Set(stems(query));
+  if (q.size === 0 || hits.length === 0) return hits;
+  const worst = Math.max(...hits.map((h) => Math.abs(h.score)), 1e-9);
+  const scored = hits.map((h) => {
+    const title = new Set(stems(titleOf(h.description)));
+    const name = new Set(stems(h.name));
+    const inTitle = [...q].filter((w) => title.has(w)).length;
+    const inName = [...q].filter((w) => name.has(w)).length;
+    const coverage = inTitle / q.size;
+    const precision = title.size ? inTitle / title.size : 0;
+    const relevance = Math.abs(h.score) / worst + 1.5 * coverage + 1.0 * precision + 0.5 * (inName / q.size);
+    return { ...h, score: -relevance };
+  });
+  return scored.sort((a, b) => a.score - b.score || a.source.localeCompare(b.source) || a.name.localeCompare(b.name));
 }

@@ -65,7 +65,7 @@ beforeAll(async () => {
   expect(succeeded.status).toBe(200);
   const pending = await asA.post("/v1/call", { address: tool("pets", a.orgId, "a-work", "deletePet"), arguments: { petId: 1 } });
   expect(pending.status).toBe(202);
-  const rejected = await asA.post("/v1/call", { address: tool("pets", a.orgId, "a-work", "createPet"), arguments: { name: "Nemo" } });
+  const rejected = await asA.post("/v1/call", { address: tool("pets", a.orgId, "a-work", "createPet"), arguments: { body: { name: "Nemo" } } });
   expect(rejected.status).toBe(403);
   A.runs = { succeeded: runOf(succeeded).id, pending: runOf(pending).id, rejected: String(rejected.body.runId) };
   expect(petsA.seen.at(-1)?.headers.authorization).toBe(`Bearer ${CANARY_A}`);
@@ -130,6 +130,7 @@ describe.each(["API key", "session", "OAuth token"] as const)("with org B's %s, 
     for (const q of ["", "list pets", a.orgId, "a-only", "a-work"]) {
       const res = await api().get(`/v1/tools?q=${encodeURIComponent(q)}&limit=100`);
       expect(res.status).toBe(200);
+      if (q === "") expect(addresses(res).length).toBeGreaterThan(0);
       for (const address of addresses(res)) expect(address.startsWith(`pets.${b.orgId}.b-work.`), address).toBe(true);
       expectNoTraceOfA(res.text);
     }
@@ -205,8 +206,9 @@ describe.each(["API key", "session", "OAuth token"] as const)("with org B's %s, 
       expect((await api().delete(path)).status).toBe(404);
     }
     expect(await aView("/v1/policies")).toBe(before);
-    const blocked = await asA.post("/v1/call", { address: tool("pets", a.orgId, "a-work", "createPet"), arguments: { name: "Nemo" } });
+    const blocked = await asA.post("/v1/call", { address: tool("pets", a.orgId, "a-work", "createPet"), arguments: { body: { name: "Nemo" } } });
     expect(blocked.status).toBe(403);
+    expect(String(blocked.body.detail)).toContain(A.policyId);
   });
 
   it("PATCH and DELETE /v1/toolkits/:slug answer 404 for A's toolkit, which is unchanged", async () => {

@@ -22,10 +22,16 @@ async function narrowed(env: Env, auth: AuthContext, slug: string | undefined): 
 }
 
 /**
- * `/mcp` over Streamable HTTP (POST, GET, DELETE), stateless so any instance can serve any request.
- * Authenticated like /v1 (an OAuth token audience-bound to /mcp, or an API key), then narrowed.
+ * `/mcp` over Streamable HTTP, stateless so any instance can serve any request. Authenticated like
+ * /v1 (an OAuth token audience-bound to /mcp, or an API key), then narrowed. With no sessions there
+ * is no server-initiated stream to open (GET) and no session to end (DELETE): both answer 405, as
+ * the Streamable HTTP transport allows.
  */
-export const mcp = new Hono<AppEnv>().on(["GET", "POST", "DELETE"], "/mcp", requireAuth("mcp"), async (c) => {
+export const mcp = new Hono<AppEnv>()
+  .on(["GET", "DELETE"], "/mcp", requireAuth("mcp"), () => {
+    throw new HttpError(405, "method-not-allowed", "this MCP endpoint is stateless: send JSON-RPC with POST", {}, { allow: "POST" });
+  })
+  .post("/mcp", requireAuth("mcp"), async (c) => {
   // MCP transports §Security: validate Origin to stop DNS rebinding against local servers.
   const origin = c.req.header("origin");
   if (origin !== undefined && origin !== new URL(c.env.PUBLIC_URL).origin) {
