@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, one after another, figures to stdout.
+import { approvalBench } from "./approval";
 import { callOverhead } from "./call-overhead";
 import { importGithub } from "./import-github";
 import { mcpBench } from "./mcp";
@@ -7,3 +8,4 @@ const only = process.argv[2];
 if (!only || only === "import") await importGithub();
 if (!only || only === "calls") await callOverhead();
 if (!only || only === "mcp") await mcpBench();
+if (!only || only === "approvals") await approvalBench();

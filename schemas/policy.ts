@@ -22,10 +22,12 @@ export const Policy = z.object({
   scope: ScopeId,
   target: PolicyTarget,
   action: PolicyAction,
+  /** Separation of duties: when this policy asks for approval, the caller may not approve their own call. */
+  forbidSelfApproval: z.boolean().default(false),
   createdAt: EpochMs,
   updatedAt: EpochMs,
 });
 export type Policy = z.infer<typeof Policy>;
 
-export const PolicyInput = Policy.pick({ target: true, action: true });
+export const PolicyInput = Policy.pick({ target: true, action: true, forbidSelfApproval: true });
 export type PolicyInput = z.infer<typeof PolicyInput>;

@@ -43,6 +43,7 @@ for (const [env, name] of [
   ["EXECUTOR_OAUTH_REFRESH_TOKEN_TTL", "OAUTH_REFRESH_TOKEN_TTL"],
   ["EXECUTOR_UPSTREAM_TIMEOUT_MS", "UPSTREAM_TIMEOUT_MS"],
   ["EXECUTOR_MCP_INLINE_RESULT_CHARS", "MCP_INLINE_RESULT_CHARS"],
+  ["EXECUTOR_APPROVAL_TIMEOUT_SECONDS", "APPROVAL_TIMEOUT_SECONDS"],
 ]) {
   if (process.env[env]) args.push("--var", `${name}:${process.env[env]}`);
 }

@@ -32,6 +32,11 @@ export interface InvokeContext {
   readonly config: JsonObject;
   /** Abort when the platform's deadline passes. */
   readonly signal: AbortSignal;
+  /**
+   * A key that stays the same across retries of one Run. Plugins whose upstream understands
+   * idempotency keys send it (OpenAPI: the `Idempotency-Key` header on non-GET requests).
+   */
+  readonly idempotencyKey?: string;
 }
 
 /**

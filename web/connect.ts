@@ -1,13 +1,26 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { resourceUrl } from "../workers/gateway/auth/oauth";
-import { csrfToken } from "../workers/gateway/auth/cookies";
+import { accountDirectory } from "../durable-objects/account-directory/client";
+import { csrfToken, readSessionCookie, verifyCsrf } from "../workers/gateway/auth/cookies";
+import { tokenHash } from "../workers/gateway/auth/crypto";
+import { unwrap } from "../workers/gateway/result";
 import type { AppEnv } from "../workers/gateway/env";
 import { page } from "./layout";
 import { loginRedirect, pageAuth } from "./session";
 
 /** "Connect your client": the MCP URL and ready configuration for common MCP clients. */
-export const connectPage = new Hono<AppEnv>().get("/connect", async (c) => {
+export const connectPage = new Hono<AppEnv>()
+  .post("/orgs/switch", async (c) => {
+    const form = await c.req.parseBody();
+    verifyCsrf(c, typeof form.csrf === "string" ? form.csrf : undefined);
+    const token = readSessionCookie(c);
+    if (!token) return c.redirect("/login", 303);
+    const orgId = typeof form.orgId === "string" ? form.orgId : "";
+    unwrap(await accountDirectory(c.env.ACCOUNT_DIRECTORY).switchOrg(await tokenHash(token), orgId));
+    return c.redirect("/connect", 303);
+  })
+  .get("/connect", async (c) => {
   const auth = await pageAuth(c);
   if (!auth) return loginRedirect(c);
   const mcpUrl = resourceUrl(c.env, "mcp");
@@ -19,6 +32,16 @@ export const connectPage = new Hono<AppEnv>().get("/connect", async (c) => {
     2,
   );
   c.header("cache-control", "no-store");
+  const csrf = csrfToken(c);
+  const orgs = unwrap(await accountDirectory(c.env.ACCOUNT_DIRECTORY).orgsOf(auth.identity.user.id));
+  const others = orgs.filter((o) => o.id !== auth.identity.org.id);
+  const switcher = others.length
+    ? html`<h2>Your other organizations</h2><ul>${others.map(
+        (o) => html`<li>${o.name} (${o.role})
+          <form class="inline" method="post" action="/orgs/switch"><input type="hidden" name="csrf" value="${csrf}">
+          <input type="hidden" name="orgId" value="${o.id}"><button>Switch</button></form></li>`,
+      )}</ul>`
+    : "";
   return c.html(
     page(
       "Connect your client",
@@ -39,8 +62,9 @@ export const connectPage = new Hono<AppEnv>().get("/connect", async (c) => {
         <h2>Headless clients and your own backend</h2>
         <p>Create an <a href="/api-keys">API key</a> (optionally limited to one toolkit) and send it as a Bearer token:</p>
         <pre>${headless}</pre>
-        <p>The HTTP API lives at <code>${resourceUrl(c.env, "v1")}</code>; try <code>GET /v1/me</code>.</p>`,
-      { email: auth.identity.user.email, csrf: csrfToken(c) },
+        <p>The HTTP API lives at <code>${resourceUrl(c.env, "v1")}</code>; try <code>GET /v1/me</code>.</p>
+        ${switcher}`,
+      { email: auth.identity.user.email, csrf },
     ),
   );
 });

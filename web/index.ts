@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../workers/gateway/env";
 import { HttpError } from "../workers/gateway/problem";
 import { apiKeysPage } from "./api-keys";
+import { approvalsPages } from "./approvals";
 import { authPages } from "./auth-pages";
 import { connectPage } from "./connect";
 import { consent } from "./consent";
@@ -23,4 +24,5 @@ export const web = new Hono<AppEnv>()
   .route("/", connectPage)
   .route("/", apiKeysPage)
   .route("/", membersPage)
-  .route("/", consent);
+  .route("/", consent)
+  .route("/", approvalsPages);

@@ -22,7 +22,7 @@ const STYLE = `
 /** The page shell. All interpolations go through hono/html, which escapes them. */
 export function page(title: string, body: Html, signedIn?: { email: string; csrf: string }): Html {
   const nav = signedIn
-    ? html`<nav><span>${signedIn.email}</span><a href="/connect">Connect</a><a href="/api-keys">API keys</a><a href="/members">Members</a>
+    ? html`<nav><span>${signedIn.email}</span><a href="/connect">Connect</a><a href="/approvals">Approvals</a><a href="/api-keys">API keys</a><a href="/members">Members</a>
         <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${signedIn.csrf}"><button>Log out</button></form></nav>`
     : html`<nav><a href="/login">Log in</a><a href="/signup">Sign up</a></nav>`;
   return html`<!doctype html>

@@ -25,7 +25,7 @@ export function policy(
   target: Partial<PolicyTarget> = {},
   id: string = `pol_${String(++counter).padStart(8, "0")}`,
 ): Policy {
-  return { id, scope, action, target: { source: "github", tools: "*", ...target }, createdAt: 0, updatedAt: 0 };
+  return { id, scope, action, target: { source: "github", tools: "*", ...target }, forbidSelfApproval: false, createdAt: 0, updatedAt: 0 };
 }
 
 export function chainOf(...ids: string[]): ScopeChain {
@@ -80,6 +80,7 @@ export function policyArb(scopes: readonly string[]): fc.Arbitrary<Omit<Policy, 
       },
       { requiredKeys: ["source", "tools"] },
     ),
+    forbidSelfApproval: fc.boolean(),
     createdAt: fc.constant(0),
     updatedAt: fc.constant(0),
   });

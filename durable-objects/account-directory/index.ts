@@ -81,6 +81,11 @@ export class AccountDirectory extends DurableObject {
     return parsed.ok ? sessions.readSession(this.#db, parsed.value, Date.now()) : parsed;
   }
 
+  switchOrg(tokenHash: unknown, orgId: unknown): Result<SessionView> {
+    const parsed = parseInput(z.tuple([Sha256Hex, ScopeId]), [tokenHash, orgId]);
+    return parsed.ok ? sessions.switchOrg(this.#db, parsed.value[0], parsed.value[1], Date.now()) : parsed;
+  }
+
   deleteSession(tokenHash: unknown): Result<{ deleted: boolean }> {
     const parsed = parseInput(Sha256Hex, tokenHash);
     return parsed.ok ? sessions.deleteSession(this.#db, parsed.value) : parsed;

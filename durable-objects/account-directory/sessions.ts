@@ -40,3 +40,13 @@ export function deleteSession(db: Db, tokenHash: string): Result<{ deleted: bool
   const row = db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).returning({ id: sessions.id }).get();
   return ok({ deleted: row !== undefined });
 }
+
+/** Moves a session to another org the user belongs to (membership checked now). */
+export function switchOrg(db: Db, tokenHash: string, orgId: string, now: number): Result<SessionView> {
+  const current = readSession(db, tokenHash, now);
+  if (!current.ok) return current;
+  const who = identity(db, current.value.identity.user.id, orgId);
+  if (!who.ok) return fail("not_found", "no such organization");
+  db.update(sessions).set({ orgId }).where(eq(sessions.tokenHash, tokenHash)).run();
+  return ok({ id: current.value.id, expiresAt: current.value.expiresAt, identity: who.value });
+}

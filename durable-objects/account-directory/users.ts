@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { newId } from "../../core/ids";
 import type { Identity, Org, OrgRole, Result, User } from "../../schemas";
@@ -50,8 +50,8 @@ export function loginRecord(db: Db, email: string): Result<{ userId: string; pas
 }
 
 /**
- * After a verified log-in: accept pending invitations and return the identity to sign in as
- * (the org the user joined first, normally their own).
+ * After a verified log-in: accept pending invitations and return the identity to sign in as: the
+ * first org the user owns (their own), else the first they joined. Switching is explicit (switchOrg).
  */
 export function completeLogin(db: Db, userId: string, now: number): Result<Identity> {
   const user = db.select().from(users).where(eq(users.id, userId)).get();
@@ -61,7 +61,7 @@ export function completeLogin(db: Db, userId: string, now: number): Result<Ident
     .select({ orgId: memberships.orgId })
     .from(memberships)
     .where(eq(memberships.userId, userId))
-    .orderBy(asc(memberships.createdAt), asc(memberships.orgId))
+    .orderBy(sql`${memberships.role} = 'owner' DESC`, asc(memberships.createdAt), asc(memberships.orgId))
     .get();
   if (!first) return fail("not_found", "this account belongs to no organization");
   return identity(db, userId, first.orgId);

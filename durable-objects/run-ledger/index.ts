@@ -28,6 +28,7 @@ const Patch = z
 const Filter = z.object({
   address: z.string().max(512).optional(),
   status: RunStatus.optional(),
+  decision: z.enum(["approve", "deny"]).optional(),
   userId: z.string().max(64).optional(),
   since: z.number().int().optional(),
   until: z.number().int().optional(),

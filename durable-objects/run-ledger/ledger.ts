@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { evidenceHash, hashValue } from "../../core/evidence";
@@ -18,6 +18,8 @@ export type RunPatch = Partial<Pick<Run, "status" | "output" | "error" | "starte
 export type RunFilter = {
   address?: string;
   status?: RunStatus;
+  /** The latest decision recorded on the Run. */
+  decision?: "approve" | "deny";
   userId?: string;
   since?: number;
   until?: number;
@@ -105,6 +107,7 @@ export function listRuns(db: Db, filter: RunFilter): { runs: Run[]; nextCursor: 
   const where: SQL[] = [];
   if (filter.address) where.push(eq(runs.address, filter.address));
   if (filter.status) where.push(eq(runs.status, filter.status));
+  if (filter.decision) where.push(sql`json_extract(${runs.record}, '$.approvals[#-1].decision') = ${filter.decision}`);
   if (filter.userId) where.push(eq(runs.userId, filter.userId));
   if (filter.since !== undefined) where.push(gte(runs.createdAt, filter.since));
   if (filter.until !== undefined) where.push(lte(runs.createdAt, filter.until));

@@ -15,6 +15,7 @@ function rowValues(input: PolicyInput): Omit<typeof policies.$inferInsert, "id" 
     connectionName: input.target.connection?.name ?? null,
     tools: input.target.tools,
     action: input.action,
+    forbidSelfApproval: input.forbidSelfApproval,
   };
 }
 

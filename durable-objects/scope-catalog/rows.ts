@@ -64,6 +64,7 @@ export function policyFromRow(row: typeof policies.$inferSelect, scope: string):
     scope,
     target,
     action: row.action as Policy["action"],
+    forbidSelfApproval: row.forbidSelfApproval,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

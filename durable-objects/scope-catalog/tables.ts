@@ -69,6 +69,7 @@ export const policies = sqliteTable(
     connectionName: text("connection_name"),
     tools: text("tools").notNull().default(sql`'*'`),
     action: text("action").notNull(),
+    forbidSelfApproval: integer("forbid_self_approval", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
   (t) => [index("policies_source").on(t.source)],

@@ -35,6 +35,11 @@ export async function invokeTool(
     throw error;
   }
 
+  // draft-ietf-httpapi-idempotency-key-header: a key stable across retries of one Run lets an upstream
+  // that honours it perform a non-idempotent request at most once.
+  if (ctx.idempotencyKey !== undefined && !["GET", "HEAD", "OPTIONS"].includes(invocation.method.toUpperCase())) {
+    parts.headers.set("idempotency-key", ctx.idempotencyKey);
+  }
   const placed = await placeCredential(parts, credential, ctx);
   if (!placed.ok) return placed;
   const { url, init } = finish(placed.parts, ctx.signal);

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { Account } from "./helpers";
-import { PASSWORD, createApiKey, sendJson, signUp } from "./helpers";
+import { createApiKey, sessionHeaders, signUp } from "./helpers";
 
 /** One /v1 answer, parsed once; `text` is kept for leak checks. */
 export type Answer = { status: number; body: Record<string, unknown>; text: string };
@@ -86,21 +86,20 @@ export async function signUpOwner(base: string, name: string): Promise<Account> 
  * when its id sorts first; otherwise another email is tried).
  */
 export async function joinAsMember(base: string, owner: Api, orgId: string, name: string): Promise<Member> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const email = `${name}-${attempt}@members.example`;
-    const invited = await owner.post("/v1/org/members", { email });
-    expect(invited.status, invited.text).toBe(201);
-    const account = await signUp(base, email);
-    if (account.orgId < orgId) continue; // log-in would land in the member's own org
-    const login = await sendJson(`${base}/v1/login`, {}, { email, password: PASSWORD });
-    expect(login.status).toBe(200);
-    account.browser.jar.store(login);
-    const body = (await login.json()) as { org: { id: string }; role: string; csrfToken: string };
-    expect(body).toMatchObject({ org: { id: orgId }, role: "member" });
-    const key = await createApiKey(base, { ...account, orgId, csrfToken: body.csrfToken }, `${name}'s key`);
-    return { email, userId: account.userId, orgId, key: key.key };
-  }
-  throw new Error("no invited sign-up landed in the inviting org");
+  const email = `${name}@members.example`;
+  const invited = await owner.post("/v1/org/members", { email });
+  expect(invited.status, invited.text).toBe(201);
+  // Sign-up lands in the person's own org; they switch to the one that invited them.
+  const account = await signUp(base, email);
+  const switched = await fetch(`${base}/v1/orgs/switch`, {
+    method: "POST",
+    headers: { ...sessionHeaders(account, { json: true }) },
+    body: JSON.stringify({ orgId }),
+  });
+  expect(switched.status).toBe(200);
+  expect(await switched.json()).toMatchObject({ org: { id: orgId }, role: "member" });
+  const key = await createApiKey(base, { ...account, orgId }, `${name}'s key`);
+  return { email, userId: account.userId, orgId, key: key.key };
 }
 
 /** The tool addresses in a `GET /v1/tools` answer. */

@@ -371,7 +371,7 @@ describe("scope query parameter", () => {
   // the routes parse it with ScopeChoice.parse, whose ZodError escapes to the error model as a 500
   // (workers/gateway/routes/v1-catalog.ts `which`, v1-connections.ts `which`, v1-governance.ts
   // `which`). Drop `.fails` once these answer 422.
-  it.fails("answers ?scope=<another org's id> with 422 validation-failed, not 500", async () => {
+  it("answers ?scope=<another org's id> with 422 validation-failed, not 500", async () => {
     const answers = await askNamingAsOrg();
     expect(answers.map((r) => r.status)).toEqual(answers.map(() => 422));
   });

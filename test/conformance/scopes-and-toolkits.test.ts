@@ -386,8 +386,9 @@ describe("(d) approval entitlement", () => {
     expect(await runById(run.id)).toMatchObject({ status: "pending_approval", approvals: [] });
     expect(pets.seen.some((s) => s.method === "DELETE" && s.path === "/pets/1")).toBe(false);
 
-    // Members see their own Runs only.
-    expect((await asM2.get(`/v1/runs/${run.id}`)).status).toBe(404);
+    // Another member holds the deciding scope (the org), so may see what they may decide (issue 6:
+    // "a principal whose scope chain holds the scope whose policy asked for approval").
+    expect((await asM2.get(`/v1/runs/${run.id}`)).status).toBe(200);
 
     const approved = await asOwner.post(`/v1/runs/${run.id}/approve`, { comment: "ok" });
     expect(approved.status).toBe(200);

@@ -3,6 +3,7 @@ import type { RateLimiter } from "../../durable-objects/rate-limiter";
 import type { RunLedger } from "../../durable-objects/run-ledger";
 import type { ScopeCatalog } from "../../durable-objects/scope-catalog";
 import type { AuthContext } from "./auth/principal";
+import type { ApprovalParams } from "../../workflows/approval-run";
 import type { HealthProbeParams } from "../../workflows/health-probe";
 
 /** Every binding declared in wrangler.toml, as the gateway sees it. */
@@ -22,6 +23,9 @@ export interface Env {
   /** base64 of 32 random bytes: the AES-256-GCM key of the secret vault (a Worker secret). */
   VAULT_KEY: string;
   HEALTH_PROBE: Workflow<HealthProbeParams>;
+  APPROVAL_RUNS: Workflow<ApprovalParams>;
+  /** How long a gated Run waits for a decision before it expires (seconds; default 24 h). */
+  APPROVAL_TIMEOUT_SECONDS: string;
   LOADER: WorkerLoader;
   OAUTH_KV: KVNamespace;
 }

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 
-export type Seen = { method: string; path: string; headers: IncomingMessage["headers"]; body: string };
+export type Seen = { method: string; path: string; headers: IncomingMessage["headers"]; body: string; at: number };
 
 export type Upstream = { url: string; seen: Seen[]; close: () => Promise<void> };
 
@@ -12,7 +12,13 @@ export async function serve(handler: (req: Seen, res: ServerResponse) => unknown
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const entry = { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const entry = {
+        method: req.method ?? "GET",
+        path: req.url ?? "/",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+        at: performance.now(),
+      };
       seen.push(entry);
       void Promise.resolve(handler(entry, res)).catch(() => {
         res.statusCode = 500;

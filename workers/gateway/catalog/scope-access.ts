@@ -6,6 +6,22 @@ import { HttpError } from "../problem";
 export const ScopeChoice = z.enum(["org", "user"]).default("org");
 export type ScopeChoice = z.infer<typeof ScopeChoice>;
 
+/** Reads `?scope=` (org | user, default org); anything else is a 422 naming the parameter. */
+export function scopeQuery(value: string | undefined): ScopeChoice {
+  const parsed = ScopeChoice.safeParse(value ?? "org");
+  if (!parsed.success) {
+    throw new HttpError(422, "validation-failed", "query 'scope': must be 'org' or 'user'", {
+      errors: [{ path: "scope", message: "must be 'org' or 'user'" }],
+    });
+  }
+  return parsed.data;
+}
+
+/** Listing what is placed in scopes is administration: a toolkit-bound credential sees tools only through search. */
+export function requireWholeAuthority(auth: AuthContext): void {
+  if (auth.grant.toolkit !== null) throw new HttpError(403, "forbidden", "a toolkit-bound credential can only search, describe and call its tools");
+}
+
 export function scopeId(auth: AuthContext, which: ScopeChoice): string {
   return which === "org" ? auth.identity.org.id : auth.identity.user.id;
 }

@@ -1,41 +1,86 @@
-import { parseAddress } from "../../../core/address";
-import { hashValue } from "../../../core/evidence";
-import { resolvePolicy } from "../../../core/policy";
 import { runLedger } from "../../../durable-objects/run-ledger/client";
-import type { JsonObject, Principal, Run } from "../../../schemas";
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import type { JsonValue, Run } from "../../../schemas";
+import type { ApprovalParams, DecisionEvent } from "../../../workflows/approval-run";
+import { DECISION_EVENT } from "../../../workflows/approval-run";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { HttpError } from "../problem";
 import { unwrap } from "../result";
 import type { CallOutcome } from "./call";
-import { runToCompletion } from "./call";
-import { policiesFor, resolveAddress } from "./catalog-view";
+
+/** How long an approve request waits for the approved call to finish before answering 202. */
+const APPROVE_WAIT_MS = 20_000;
+
+export function approvalTimeoutSeconds(env: Env): number {
+  const n = Number(env.APPROVAL_TIMEOUT_SECONDS);
+  return Number.isInteger(n) && n >= 1 && n <= 30 * 86_400 ? n : 86_400;
+}
+
+/** Starts the durable wait for a gated Run (instance id = run id). */
+export async function startApprovalWorkflow(env: Env, orgId: string, run: Run): Promise<void> {
+  const params: ApprovalParams = { orgId, runId: run.id, timeoutSeconds: approvalTimeoutSeconds(env) };
+  await env.APPROVAL_RUNS.create({ id: run.id, params });
+}
+
+async function signal(env: Env, orgId: string, run: Run, decision: DecisionEvent["decision"]): Promise<void> {
+  let instance: WorkflowInstance;
+  try {
+    instance = await env.APPROVAL_RUNS.get(run.id);
+  } catch {
+    // No instance (it failed to start when the Run was created): start it now; it acts on the ledger.
+    await startApprovalWorkflow(env, orgId, run);
+    instance = await env.APPROVAL_RUNS.get(run.id);
+  }
+  await instance.sendEvent({ type: DECISION_EVENT, payload: { decision } satisfies DecisionEvent });
+}
 
 /** Who may decide: a principal holding the scope whose rule asked for approval, with its whole authority. */
-function assertMayDecide(auth: AuthContext, run: Run): void {
-  if (auth.grant.toolkit !== null) throw new HttpError(403, "forbidden", "a toolkit-bound credential cannot decide approvals");
+export function mayDecide(auth: AuthContext, run: Run): boolean {
   const scope = run.admission.decidingScope;
-  if (scope === null || !auth.principal.chain.some((s) => s.id === scope)) {
-    throw new HttpError(403, "forbidden", `only a member of ${scope ?? "the deciding scope"} may decide this run`);
+  return auth.grant.toolkit === null && scope !== null && auth.principal.chain.some((s) => s.id === scope);
+}
+
+async function assertMayDecide(env: Env, auth: AuthContext, run: Run, decision: "approve" | "deny"): Promise<void> {
+  if (auth.grant.toolkit !== null) throw new HttpError(403, "forbidden", "a toolkit-bound credential cannot decide approvals");
+  if (!mayDecide(auth, run)) {
+    throw new HttpError(403, "forbidden", `only a member of ${run.admission.decidingScope ?? "the deciding scope"} may decide this run`);
+  }
+  // Separation of duties, when the deciding policy asks for it: nobody approves their own call.
+  const rule = run.admission.rule;
+  if (decision === "approve" && rule?.kind === "policy" && run.principal.userId === auth.principal.userId) {
+    const policy = await scopeCatalog(env.SCOPE_CATALOG, rule.scope).getPolicy(rule.policyId);
+    if (!policy.ok || policy.value.forbidSelfApproval) {
+      throw new HttpError(403, "forbidden", "this policy requires someone other than the caller to approve");
+    }
   }
 }
 
-/** The requester's authority as recorded on the Run: the approved call runs as them, not as the approver. */
-function requester(run: Run, orgId: string): Principal {
-  return {
-    kind: run.principal.kind,
-    credentialId: run.principal.credentialId,
-    userId: run.principal.userId,
-    orgId,
-    chain: run.scopeChain.map((id, i) => ({ id, kind: i === 0 ? ("org" as const) : ("user" as const) })),
-    narrowings: [],
-  };
+export async function readRun(env: Env, auth: AuthContext, runId: string): Promise<Run> {
+  const found = await runLedger(env.RUN_LEDGER, auth.principal.orgId).get(runId);
+  if (!found.ok) throw new HttpError(404, "not-found", `no run '${runId}'`);
+  return found.value.run;
+}
+
+async function settle(env: Env, orgId: string, runId: string): Promise<CallOutcome> {
+  const ledger = runLedger(env.RUN_LEDGER, orgId);
+  const deadline = Date.now() + APPROVE_WAIT_MS;
+  for (;;) {
+    const run = unwrap(await ledger.get(runId)).run;
+    if (run.status === "succeeded") {
+      const value = run.output?.kind === "inline" ? (run.output.value as JsonValue) : { resultHandle: run.id };
+      return { kind: "succeeded", run, value };
+    }
+    if (run.status === "failed") return { kind: "failed", run, httpStatus: 502 };
+    if (run.status === "cancelled" || Date.now() > deadline) return { kind: "pending", run };
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**
- * Decides a pending Run. Approve moves it pending_approval → queued in one Durable Object step, so
- * of two concurrent approvals exactly one wins; the winner runs the call once, with the stored
- * arguments, after checking they still hash to what was approved and that no policy now blocks it.
+ * Decides a pending Run. The decision is one ledger transition (pending_approval → queued or denied),
+ * so of two concurrent approvals exactly one wins; the Run's workflow then executes the call once,
+ * with the stored arguments. Answers with the result when it finishes quickly, else the queued Run.
  */
 export async function decideRun(
   env: Env,
@@ -46,44 +91,28 @@ export async function decideRun(
 ): Promise<CallOutcome> {
   const orgId = auth.principal.orgId;
   const ledger = runLedger(env.RUN_LEDGER, orgId);
-  const found = await ledger.get(runId);
-  if (!found.ok) throw new HttpError(404, "not-found", `no run '${runId}'`);
-  const { run, input } = found.value;
-  assertMayDecide(auth, run);
+  const run = await readRun(env, auth, runId);
+  await assertMayDecide(env, auth, run, decision);
   const approval = { decision, by: auth.principal.userId, at: Date.now(), ...(comment ? { comment } : {}) };
   const approvals = [...run.approvals, approval];
   if (decision === "deny") {
     const denied = unwrap(await ledger.transition(runId, { status: "denied", approvals, finishedAt: approval.at }, ["pending_approval"]));
+    await signal(env, orgId, denied, "deny").catch(() => undefined);
     return { kind: "rejected", run: denied };
   }
   const queued = unwrap(await ledger.transition(runId, { status: "queued", approvals }, ["pending_approval"]));
+  await signal(env, orgId, queued, "approve");
+  return settle(env, orgId, runId);
+}
 
-  const args = (input ?? {}) as JsonObject;
-  const fail = async (code: string, message: string, httpStatus: number): Promise<CallOutcome> => {
-    const failed = unwrap(await ledger.transition(runId, { status: "failed", error: { code, message }, finishedAt: Date.now() }, ["queued"]));
-    return { kind: "failed", run: failed, httpStatus };
-  };
-  if ((await hashValue(args)) !== queued.inputHash) return fail("input_mismatch", "stored arguments do not match the approved input hash", 409);
-  const principal = requester(queued, orgId);
-  let resolved;
-  try {
-    resolved = await resolveAddress(env, principal, parseAddress(queued.address));
-  } catch {
-    return fail("tool_gone", "the tool or its connection no longer exists", 410);
-  }
-  if (resolved.tool.hash !== queued.toolHash) return fail("tool_changed", "the tool's definition changed after approval was requested", 409);
-  const policy = resolvePolicy({
-    chain: principal.chain,
-    policies: await policiesFor(env, principal, resolved.source.slug),
-    tool: {
-      source: resolved.source.slug,
-      scope: resolved.source.scope,
-      connection: { scope: resolved.connection.scope, name: resolved.connection.name },
-      name: resolved.tool.name,
-      sideEffect: resolved.tool.sideEffect,
-    },
-  });
-  if (policy.action === "block") return fail("blocked_by_policy", "a policy now blocks this call", 403);
-  const running = unwrap(await ledger.transition(runId, { status: "running", startedAt: Date.now() }, ["queued"]));
-  return runToCompletion(env, orgId, running, resolved, args);
+/** Cancels a pending or queued Run (it never executes) or a running one (its result is not recorded). */
+export async function cancelRun(env: Env, auth: AuthContext, runId: string): Promise<Run> {
+  const orgId = auth.principal.orgId;
+  const run = await readRun(env, auth, runId);
+  if (run.principal.userId !== auth.principal.userId) await assertMayDecide(env, auth, run, "deny");
+  const cancelled = unwrap(
+    await runLedger(env.RUN_LEDGER, orgId).transition(runId, { status: "cancelled", finishedAt: Date.now() }, ["pending_approval", "queued", "running"]),
+  );
+  if (run.status === "pending_approval") await signal(env, orgId, cancelled, "cancel").catch(() => undefined);
+  return cancelled;
 }

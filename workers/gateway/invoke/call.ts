@@ -10,6 +10,7 @@ import { validateArguments } from "./arguments";
 import type { ResolvedTool } from "./catalog-view";
 import { addressFrom, policiesFor, resolveAddress } from "./catalog-view";
 import { allowsLoopback } from "./egress";
+import { startApprovalWorkflow } from "./approvals";
 import { execute } from "./execute";
 
 export type CallRequest = {
@@ -121,7 +122,10 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
     return { kind: "rejected", run: rejected, issues };
   }
   if (admission.outcome === "require_approval") {
-    const { run: pending } = await record({ ...run, status: "pending_approval" }, req.args);
+    const { run: pending, replayed } = await record({ ...run, status: "pending_approval" }, req.args);
+    // The Run is persisted first; its workflow is the durable wait. If starting it fails, deciding
+    // the Run starts it then (approvals.ts), so nothing is lost.
+    if (!replayed) await startApprovalWorkflow(env, principal.orgId, pending).catch(() => undefined);
     return { kind: "pending", run: pending };
   }
   const { run: started, replayed } = await record({ ...run, status: "running", startedAt: run.createdAt }, req.args);

@@ -34,7 +34,12 @@ function scrubValue(value: JsonValue, secrets: string[]): JsonValue {
  * resolved just in time, all egress goes through the guard, and nothing that leaves this function
  * can carry the secret.
  */
-export async function execute(env: Env, resolved: ResolvedTool, args: JsonObject): Promise<Execution> {
+export async function execute(
+  env: Env,
+  resolved: ResolvedTool,
+  args: JsonObject,
+  opts: { idempotencyKey?: string } = {},
+): Promise<Execution> {
   const { source, connection } = resolved;
   const plugin = pluginFor(source.kind);
   if (!plugin) return { ok: false, status: 501, error: { code: "unsupported_source", message: `no plugin for ${source.kind} sources` } };
@@ -61,6 +66,7 @@ export async function execute(env: Env, resolved: ResolvedTool, args: JsonObject
       fetch: egress.fetch,
       config: source.config,
       signal: AbortSignal.timeout(upstreamTimeout(env)),
+      ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
     });
     const refusal = refused();
     if (refusal) return refusal;

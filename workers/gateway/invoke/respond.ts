@@ -1,23 +1,37 @@
 import type { Context } from "hono";
 import type { Run } from "../../../schemas";
-import type { AppEnv } from "../env";
+import { signResumeLink } from "../auth/resume-link";
+import type { AppEnv, Env } from "../env";
+import { approvalTimeoutSeconds } from "./approvals";
 import { HttpError } from "../problem";
 import type { CallOutcome } from "./call";
 
-/** Resume references for a pending Run (approve/deny need a principal entitled to decide). */
-export function resumeRefs(base: string, run: Run): { status: string; approve: string; deny: string } {
-  return { status: `${base}/v1/runs/${run.id}`, approve: `${base}/v1/runs/${run.id}/approve`, deny: `${base}/v1/runs/${run.id}/deny` };
+export type ResumeRefs = { status: string; approve: string; deny: string; link: string };
+
+/**
+ * Resume references for a pending Run: the API routes, and a signed link to a page that shows
+ * exactly what will run (approve/deny still need a signed-in person entitled to decide).
+ */
+export async function resumeRefs(env: Env, base: string, run: Run, orgId: string): Promise<ResumeRefs> {
+  const expiresAt = Math.min(run.createdAt + approvalTimeoutSeconds(env) * 1000, Date.now() + 7 * 86_400_000);
+  const token = await signResumeLink(env, run, orgId, expiresAt);
+  return {
+    status: `${base}/v1/runs/${run.id}`,
+    approve: `${base}/v1/runs/${run.id}/approve`,
+    deny: `${base}/v1/runs/${run.id}/deny`,
+    link: `${base}/approvals/review/${token}`,
+  };
 }
 
 /** Maps the invocation path's outcome to HTTP: 200 result, 202 pending, 403/422 refused, 5xx upstream. */
-export function callOutcomeResponse(c: Context<AppEnv>, outcome: CallOutcome): Response {
+export async function callOutcomeResponse(c: Context<AppEnv>, outcome: CallOutcome): Promise<Response> {
   const base = new URL(c.req.url).origin;
   c.header("cache-control", "no-store");
   switch (outcome.kind) {
     case "succeeded":
       return c.json({ run: outcome.run, result: outcome.value }, 200);
     case "pending":
-      return c.json({ run: outcome.run, resume: resumeRefs(base, outcome.run) }, 202);
+      return c.json({ run: outcome.run, resume: await resumeRefs(c.env, base, outcome.run, c.get("auth").principal.orgId) }, 202);
     case "rejected": {
       const { run } = outcome;
       if (run.error?.code === "invalid_arguments") {

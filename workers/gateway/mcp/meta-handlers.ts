@@ -7,6 +7,7 @@ import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { callTool } from "../invoke/call";
 import { describeTool } from "../invoke/describe";
+import { resumeRefs } from "../invoke/respond";
 import { searchVisible } from "../invoke/search";
 import { errorResult, outcomeResult, structured, toolError } from "./results";
 
@@ -21,7 +22,7 @@ const ExecuteArgs = z.object({ address: z.string().min(1).max(512), arguments: J
 const RunArgs = z.object({ runId: z.string().min(1).max(64) });
 const ReadArgs = RunArgs.extend({ offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(100_000).default(16_000) });
 
-export type MetaContext = { env: Env; auth: AuthContext; inlineChars: number };
+export type MetaContext = { env: Env; auth: AuthContext; inlineChars: number; base: string };
 
 function invalid(error: z.ZodError): CallToolResult {
   const issue = error.issues[0];
@@ -48,7 +49,8 @@ export async function callMetaTool(ctx: MetaContext, name: string, args: unknown
         const a = ExecuteArgs.safeParse(args ?? {});
         if (!a.success) return invalid(a.error);
         const outcome = await callTool(env, auth, { address: a.data.address, args: a.data.arguments as JsonObject, surface: "mcp" });
-        return outcomeResult(outcome, ctx.inlineChars);
+        const link = outcome.kind === "pending" ? (await resumeRefs(env, ctx.base, outcome.run, auth.principal.orgId)).link : undefined;
+        return outcomeResult(outcome, ctx.inlineChars, link);
       }
       case "run_status": {
         const a = RunArgs.safeParse(args ?? {});

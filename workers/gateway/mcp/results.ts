@@ -26,7 +26,7 @@ function runBrief(run: Run): Record<string, JsonValue> {
 }
 
 /** An invocation outcome as an MCP tool result. */
-export function outcomeResult(outcome: CallOutcome, limit: number): CallToolResult {
+export function outcomeResult(outcome: CallOutcome, limit: number, approveAt?: string): CallToolResult {
   const { run } = outcome;
   switch (outcome.kind) {
     case "succeeded": {
@@ -41,8 +41,10 @@ export function outcomeResult(outcome: CallOutcome, limit: number): CallToolResu
     }
     case "pending":
       return structured(
-        { ...runBrief(run), reason: run.admission.reason.message },
-        `Approval required: ${run.admission.reason.message} Run ${run.id} waits for a person to approve it; check it with run_status {"runId":"${run.id}"}.`,
+        { ...runBrief(run), reason: run.admission.reason.message, ...(approveAt ? { approveAt } : {}) },
+        `Approval required: ${run.admission.reason.message} Run ${run.id} waits for a person to approve it${
+          approveAt ? ` (they can review and decide at ${approveAt})` : ""
+        }; check it with run_status {"runId":"${run.id}"}.`,
       );
     case "rejected": {
       const code = run.error?.code ?? run.admission.reason.code;

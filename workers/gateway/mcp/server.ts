@@ -21,15 +21,16 @@ function cursorOffset(cursor: string | undefined): number {
  * direct mode lists every visible tool, paginated. Either way the server only ever sees a narrowed
  * principal, never a toolkit to widen.
  */
-export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChars: number): Server {
+export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChars: number, base: string): Server {
   const server = new Server(
     { name: "executor", version: "0.1.0" },
     {
       capabilities: { tools: { listChanged: false } },
       instructions:
-        mode === "meta"
+        `Executor for ${auth.identity.user.email} in ${auth.identity.org.name}. ` +
+        (mode === "meta"
           ? "Use search to find tools, describe to see a tool's schema and whether it needs approval, and execute to call it. Calls that need approval return a run id: check it with run_status."
-          : "Every tool you may use is listed; calls that need approval return a run id to check later.",
+          : "Every tool you may use is listed; calls that need approval return a run id to check later."),
     },
   );
 
@@ -45,7 +46,7 @@ export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChar
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: args } = request.params;
     if (mode === "meta") {
-      const result = await callMetaTool({ env, auth, inlineChars }, name, args);
+      const result = await callMetaTool({ env, auth, inlineChars, base }, name, args);
       if (result === null) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
       return result;
     }

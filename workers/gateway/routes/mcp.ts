@@ -40,7 +40,7 @@ export const mcp = new Hono<AppEnv>()
   const mode = c.req.query("tools") === "direct" ? "direct" : "meta";
   const auth = await narrowed(c.env, c.get("auth"), c.req.query("toolkit"));
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  const server = mcpServer(c.env, auth, mode, inlineLimit(c.env.MCP_INLINE_RESULT_CHARS));
+  const server = mcpServer(c.env, auth, mode, inlineLimit(c.env.MCP_INLINE_RESULT_CHARS), new URL(c.env.PUBLIC_URL).origin);
   await server.connect(transport);
   return transport.handleRequest(c.req.raw);
 });

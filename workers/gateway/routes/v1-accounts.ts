@@ -1,12 +1,19 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { LogInInput, SignUpInput } from "../../../schemas";
+import { z } from "zod";
+import { accountDirectory } from "../../../durable-objects/account-directory/client";
+import { LogInInput, ScopeId, SignUpInput } from "../../../schemas";
+import { tokenHash } from "../auth/crypto";
+import { HttpError } from "../problem";
+import { unwrap } from "../result";
 import type { SignedIn } from "../accounts/service";
 import { logIn, logOut, signUp } from "../accounts/service";
 import { clearSessionCookie, csrfToken, readSessionCookie, setSessionCookie } from "../auth/cookies";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
+
+const SwitchOrgBody = z.object({ orgId: ScopeId }).strict();
 
 function signedIn(c: Context<AppEnv>, result: SignedIn, status: 200 | 201): Response {
   setSessionCookie(c, result.sessionToken);
@@ -24,6 +31,20 @@ export const v1Accounts = new Hono<AppEnv>()
     await logOut(c.env, readSessionCookie(c));
     clearSessionCookie(c);
     return c.body(null, 204);
+  })
+  .get("/v1/orgs", requireAuth("v1"), async (c) => {
+    const { identity } = c.get("auth");
+    return c.json({ current: identity.org.id, orgs: unwrap(await accountDirectory(c.env.ACCOUNT_DIRECTORY).orgsOf(identity.user.id)) });
+  })
+  /** Switches the session's org (a person who belongs to several: their own and ones they were invited to). */
+  .post("/v1/orgs/switch", requireAuth("v1"), async (c) => {
+    const { orgId } = await readJson(c, SwitchOrgBody);
+    const token = readSessionCookie(c);
+    if (c.get("auth").principal.kind !== "session" || !token) {
+      throw new HttpError(403, "forbidden", "only a signed-in session can switch org; API keys and tokens are bound to one");
+    }
+    const switched = unwrap(await accountDirectory(c.env.ACCOUNT_DIRECTORY).switchOrg(await tokenHash(token), orgId));
+    return c.json({ org: switched.identity.org, role: switched.identity.role });
   })
   .get("/v1/me", requireAuth("v1"), (c) => {
     const { principal, identity, grant } = c.get("auth");

@@ -3,7 +3,7 @@ import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import { SourceCreateBody, SourceRefreshBody } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
-import { ScopeChoice, scopeId, writableScope } from "../catalog/scope-access";
+import { requireWholeAuthority, scopeId, scopeQuery, writableScope } from "../catalog/scope-access";
 import { addSource, refreshSource } from "../catalog/sources-service";
 import type { AppEnv } from "../env";
 import { unwrap } from "../result";
@@ -11,9 +11,7 @@ import { unwrap } from "../result";
 /** Uploaded specs can be large (GitHub's REST description is ~12 MB); other bodies stay at 1 MB. */
 const SPEC_BODY_LIMIT = 48 * 1024 * 1024;
 
-function which(value: string | undefined): ScopeChoice {
-  return ScopeChoice.parse(value ?? "org");
-}
+const which = scopeQuery;
 
 /** Sources placed in the caller's scopes, their tools, and the review of refreshed tools. */
 export const v1Catalog = new Hono<AppEnv>()
@@ -25,10 +23,12 @@ export const v1Catalog = new Hono<AppEnv>()
   })
   .get("/v1/sources", async (c) => {
     const auth = c.get("auth");
+    requireWholeAuthority(auth);
     const lists = await Promise.all(auth.principal.chain.map((s) => scopeCatalog(c.env.SCOPE_CATALOG, s.id).listSources()));
     return c.json({ sources: lists.flatMap((l) => unwrap(l)) });
   })
   .get("/v1/sources/:slug", async (c) => {
+    requireWholeAuthority(c.get("auth"));
     const catalog = scopeCatalog(c.env.SCOPE_CATALOG, scopeId(c.get("auth"), which(c.req.query("scope"))));
     const source = unwrap(await catalog.getSource(c.req.param("slug")));
     const tools = unwrap(await catalog.listTools(source.slug));
@@ -37,6 +37,7 @@ export const v1Catalog = new Hono<AppEnv>()
     return c.json({ source, toolCount: tools.length, awaitingReview, changed });
   })
   .get("/v1/sources/:slug/tools", async (c) => {
+    requireWholeAuthority(c.get("auth"));
     const catalog = scopeCatalog(c.env.SCOPE_CATALOG, scopeId(c.get("auth"), which(c.req.query("scope"))));
     const tools = unwrap(await catalog.listTools(c.req.param("slug")));
     return c.json({ tools: tools.map(({ invocation: _i, ...t }) => t) });

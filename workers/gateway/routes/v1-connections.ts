@@ -4,14 +4,14 @@ import { ConnectionCreateBody, ConnectionUpdateBody } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import { createConnection, updateConnectionSecret } from "../catalog/connections-service";
-import { ScopeChoice, writableScope } from "../catalog/scope-access";
+import { requireWholeAuthority, scopeQuery, writableScope } from "../catalog/scope-access";
 import type { AppEnv } from "../env";
 import { callOutcomeResponse } from "../invoke/respond";
 import { callTool } from "../invoke/call";
 import { HttpError } from "../problem";
 import { unwrap } from "../result";
 
-const which = (v: string | undefined): ScopeChoice => ScopeChoice.parse(v ?? "org");
+const which = scopeQuery;
 
 /** Connections: named credentials per source. Secrets go in, never come out. */
 export const v1Connections = new Hono<AppEnv>()
@@ -23,6 +23,7 @@ export const v1Connections = new Hono<AppEnv>()
   })
   .get("/v1/connections", async (c) => {
     const auth = c.get("auth");
+    requireWholeAuthority(auth);
     const lists = await Promise.all(auth.principal.chain.map((s) => scopeCatalog(c.env.SCOPE_CATALOG, s.id).listConnections()));
     return c.json({ connections: lists.flatMap((l) => unwrap(l)) });
   })
@@ -46,12 +47,15 @@ export const v1Connections = new Hono<AppEnv>()
     const scope = auth.principal.chain.find((s) => s.kind === which(c.req.query("scope")))?.id ?? auth.identity.org.id;
     const { source, name } = c.req.param();
     const tool = await pickTestTool(c.env, auth.principal.chain.map((s) => s.id), scope, source);
+    // Same answer for a source that exists elsewhere as for one that exists nowhere.
+    if (tool === undefined) throw new HttpError(404, "not-found", "no such source reachable from that scope");
     if (!tool) throw new HttpError(422, "validation-failed", "this source has no read operation without required input to test with");
     const outcome = await callTool(c.env, auth, { address: `${source}.${scope}.${name}.${tool}`, args: {}, surface: "http" });
     return callOutcomeResponse(c, outcome);
   });
 
-async function pickTestTool(env: AppEnv["Bindings"], chain: string[], scope: string, slug: string): Promise<string | null> {
+/** The test tool's name; null when the source has none; undefined when no such source is reachable. */
+async function pickTestTool(env: AppEnv["Bindings"], chain: string[], scope: string, slug: string): Promise<string | null | undefined> {
   const depth = chain.indexOf(scope);
   for (let i = depth; i >= 0; i--) {
     const catalog = scopeCatalog(env.SCOPE_CATALOG, chain[i] ?? "");
@@ -68,5 +72,5 @@ async function pickTestTool(env: AppEnv["Bindings"], chain: string[], scope: str
     const probe = cheap.find((t) => /^(list|get|me$|whoami|viewer|query_viewer)/i.test(t.name)) ?? cheap[0];
     return probe?.name ?? null;
   }
-  return null;
+  return undefined;
 }

@@ -3,11 +3,11 @@ import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import { PolicyCreateBody, PolicyInput, ToolkitCreateBody, ToolkitUpdateBody } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
-import { ScopeChoice, writableScope } from "../catalog/scope-access";
+import { requireWholeAuthority, scopeQuery, writableScope } from "../catalog/scope-access";
 import type { AppEnv } from "../env";
 import { unwrap } from "../result";
 
-const which = (v: string | undefined): ScopeChoice => ScopeChoice.parse(v ?? "org");
+const which = scopeQuery;
 
 /** Policies (on sources and connections) and toolkits (curation), placed in the caller's scopes. */
 export const v1Governance = new Hono<AppEnv>()
@@ -22,6 +22,7 @@ export const v1Governance = new Hono<AppEnv>()
   })
   .get("/v1/policies", async (c) => {
     const auth = c.get("auth");
+    requireWholeAuthority(auth);
     const lists = await Promise.all(auth.principal.chain.map((s) => scopeCatalog(c.env.SCOPE_CATALOG, s.id).listPolicies()));
     return c.json({ policies: lists.flatMap((l) => unwrap(l)) });
   })
@@ -41,6 +42,7 @@ export const v1Governance = new Hono<AppEnv>()
   })
   .get("/v1/toolkits", async (c) => {
     const auth = c.get("auth");
+    requireWholeAuthority(auth);
     const lists = await Promise.all(auth.principal.chain.map((s) => scopeCatalog(c.env.SCOPE_CATALOG, s.id).listToolkits()));
     return c.json({ toolkits: lists.flatMap((l) => unwrap(l)) });
   })

@@ -1,11 +1,13 @@
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { runLedger } from "../../../durable-objects/run-ledger/client";
+import type { RunFilter } from "../../../durable-objects/run-ledger/ledger";
 import { DecisionBody, RunStatus } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
-import { decideRun } from "../invoke/approvals";
+import { cancelRun, decideRun, mayDecide } from "../invoke/approvals";
 import { callOutcomeResponse } from "../invoke/respond";
 import { HttpError } from "../problem";
 import { unwrap } from "../result";
@@ -13,6 +15,7 @@ import { unwrap } from "../result";
 const RunsQuery = z.object({
   tool: z.string().max(512).optional(),
   status: RunStatus.optional(),
+  decision: z.enum(["approve", "deny"]).optional(),
   principal: z.string().max(64).optional(),
   since: z.coerce.number().int().optional(),
   until: z.coerce.number().int().optional(),
@@ -20,43 +23,64 @@ const RunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** The audit trail: every call is a Run in the org's ledger. Members see their own; owners see all. */
+/** The ledger filter for a request: members see their own Runs; owners (whole authority) see all. */
+function filterFrom(c: Context<AppEnv>): RunFilter {
+  const parsed = RunsQuery.safeParse(c.req.query());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HttpError(422, "validation-failed", `query '${issue?.path.join(".")}': ${issue?.message}`);
+  }
+  const q = parsed.data;
+  const auth = c.get("auth");
+  const owner = auth.identity.role === "owner" && auth.grant.toolkit === null;
+  const userId = owner ? q.principal : auth.principal.userId;
+  return {
+    ...(q.tool ? { address: q.tool } : {}),
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.decision ? { decision: q.decision } : {}),
+    ...(userId ? { userId } : {}),
+    ...(q.since !== undefined ? { since: q.since } : {}),
+    ...(q.until !== undefined ? { until: q.until } : {}),
+    ...(q.cursor !== undefined ? { before: q.cursor } : {}),
+    limit: q.limit,
+  };
+}
+
+/** The audit trail: every call is a Run in the org's ledger. */
 export const v1Runs = new Hono<AppEnv>()
   .use("/v1/runs", requireAuth("v1"))
   .use("/v1/runs/*", requireAuth("v1"))
-  .get("/v1/runs", async (c) => {
-    const parsed = RunsQuery.safeParse(c.req.query());
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new HttpError(422, "validation-failed", `query '${issue?.path.join(".")}': ${issue?.message}`);
-    }
-    const q = parsed.data;
-    const auth = c.get("auth");
-    const owner = auth.identity.role === "owner" && auth.grant.toolkit === null;
-    const userId = owner ? q.principal : auth.principal.userId;
-    const page = unwrap(
-      await runLedger(c.env.RUN_LEDGER, auth.principal.orgId).list({
-        ...(q.tool ? { address: q.tool } : {}),
-        ...(q.status ? { status: q.status } : {}),
-        ...(userId ? { userId } : {}),
-        ...(q.since !== undefined ? { since: q.since } : {}),
-        ...(q.until !== undefined ? { until: q.until } : {}),
-        ...(q.cursor !== undefined ? { before: q.cursor } : {}),
-        limit: q.limit,
-      }),
-    );
-    return c.json(page);
+  .get("/v1/runs", async (c) => c.json(unwrap(await runLedger(c.env.RUN_LEDGER, c.get("auth").principal.orgId).list(filterFrom(c)))))
+  /** Every matching Run as JSON lines, newest first (for audit tools and spreadsheets). */
+  .get("/v1/runs/export", async (c) => {
+    const ledger = runLedger(c.env.RUN_LEDGER, c.get("auth").principal.orgId);
+    const filter = { ...filterFrom(c), limit: 200 };
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const encoder = new TextEncoder();
+        let before = filter.before;
+        for (;;) {
+          const page = unwrap(await ledger.list({ ...filter, ...(before !== undefined ? { before } : {}) }));
+          for (const run of page.runs) controller.enqueue(encoder.encode(`${JSON.stringify(run)}\n`));
+          if (page.nextCursor === null) break;
+          before = page.nextCursor;
+        }
+        controller.close();
+      },
+    });
+    return new Response(stream, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
   })
   .get("/v1/runs/verify", async (c) => c.json(await runLedger(c.env.RUN_LEDGER, c.get("auth").principal.orgId).verify()))
   .get("/v1/runs/:id", async (c) => {
     const auth = c.get("auth");
     const found = await runLedger(c.env.RUN_LEDGER, auth.principal.orgId).get(c.req.param("id"));
     const owner = auth.identity.role === "owner" && auth.grant.toolkit === null;
-    if (!found.ok || (!owner && found.value.run.principal.userId !== auth.principal.userId)) {
-      throw new HttpError(404, "not-found", `no run '${c.req.param("id")}'`);
-    }
+    // Visible to owners, the caller who made it, and anyone entitled to decide it.
+    const visible = found.ok && (owner || found.value.run.principal.userId === auth.principal.userId || mayDecide(auth, found.value.run));
+    if (!found.ok || !visible) throw new HttpError(404, "not-found", `no run '${c.req.param("id")}'`);
     return c.json({ run: found.value.run });
   })
+  .post("/v1/runs/:id/cancel", async (c) => c.json({ run: await cancelRun(c.env, c.get("auth"), c.req.param("id")) }))
   .post("/v1/runs/:id/:decision{approve|deny}", async (c) => {
     const body = c.req.header("content-type") ? await readJson(c, DecisionBody) : {};
     const decision = c.req.param("decision") as "approve" | "deny";

@@ -1,0 +1,1 @@
+ALTER TABLE `policies` ADD `forbid_self_approval` integer DEFAULT false NOT NULL;

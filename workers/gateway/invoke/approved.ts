@@ -1,0 +1,82 @@
+import { parseAddress } from "../../../core/address";
+import { hashValue } from "../../../core/evidence";
+import { resolvePolicy } from "../../../core/policy";
+import { runLedger } from "../../../durable-objects/run-ledger/client";
+import type { JsonObject, Principal, Run, RunStatus } from "../../../schemas";
+import type { Env } from "../env";
+import { unwrap } from "../result";
+import type { ResolvedTool } from "./catalog-view";
+import { policiesFor, resolveAddress } from "./catalog-view";
+import { execute } from "./execute";
+
+/** Transient failures of read tools are retried this many times by the workflow step. */
+export const READ_RETRIES = 3;
+
+export type ApprovedOutcome = { status: RunStatus; retry?: boolean };
+
+/** The requester's authority as recorded on the Run: the approved call runs as them, not as the approver. */
+function requester(run: Run, orgId: string): Principal {
+  return {
+    kind: run.principal.kind,
+    credentialId: run.principal.credentialId,
+    userId: run.principal.userId,
+    orgId,
+    chain: run.scopeChain.map((id, i) => ({ id, kind: i === 0 ? ("org" as const) : ("user" as const) })),
+    narrowings: [],
+  };
+}
+
+/**
+ * Executes an approved Run, safely repeatable (the workflow step may run again after a crash):
+ * a finished Run is left alone; a Run found `running` was interrupted mid-call, so a read tool runs
+ * again while a write or destructive one is failed rather than risk a second upstream effect; a
+ * `queued` Run moves to `running` in one ledger step, so only one attempt ever proceeds.
+ */
+export async function executeApproved(env: Env, orgId: string, runId: string): Promise<ApprovedOutcome> {
+  const ledger = runLedger(env.RUN_LEDGER, orgId);
+  const { run, input } = unwrap(await ledger.get(runId));
+  const fail = async (code: string, message: string): Promise<ApprovedOutcome> => {
+    const failed = unwrap(await ledger.transition(runId, { status: "failed", error: { code, message }, finishedAt: Date.now() }, ["queued", "running"]));
+    return { status: failed.status };
+  };
+  if (run.status !== "queued" && run.status !== "running") return { status: run.status };
+
+  const args = (input ?? {}) as JsonObject;
+  if ((await hashValue(args)) !== run.inputHash) return fail("input_mismatch", "stored arguments do not match the approved input hash");
+  const principal = requester(run, orgId);
+  let resolved: ResolvedTool;
+  try {
+    resolved = await resolveAddress(env, principal, parseAddress(run.address));
+  } catch {
+    return fail("tool_gone", "the tool or its connection no longer exists");
+  }
+  if (resolved.tool.hash !== run.toolHash) return fail("tool_changed", "the tool's definition changed after approval was requested");
+  const policy = resolvePolicy({
+    chain: principal.chain,
+    policies: await policiesFor(env, principal, resolved.source.slug),
+    tool: {
+      source: resolved.source.slug,
+      scope: resolved.source.scope,
+      connection: { scope: resolved.connection.scope, name: resolved.connection.name },
+      name: resolved.tool.name,
+      sideEffect: resolved.tool.sideEffect,
+    },
+  });
+  if (policy.action === "block") return fail("blocked_by_policy", "a policy now blocks this call");
+
+  const idempotent = resolved.tool.sideEffect === "read";
+  if (run.status === "running" && !idempotent) {
+    return fail("interrupted", "the call was interrupted after it started; it is not repeated because the upstream may already have acted");
+  }
+  if (run.status === "queued") unwrap(await ledger.transition(runId, { status: "running", startedAt: Date.now() }, ["queued"]));
+
+  const result = await execute(env, resolved, args, { idempotencyKey: run.id });
+  if (result.ok) return { status: unwrap(await ledger.complete(runId, result.value)).status };
+  const transient = result.error.code === "upstream_unreachable" || result.error.code === "timeout" || result.status >= 500;
+  if (idempotent && transient && run.retries < READ_RETRIES) {
+    unwrap(await ledger.transition(runId, { retries: run.retries + 1 }, ["running"]));
+    return { status: "running", retry: true };
+  }
+  const failed = unwrap(await ledger.transition(runId, { status: "failed", error: result.error, finishedAt: Date.now() }, ["running"]));
+  return { status: failed.status };
+}
