@@ -12,6 +12,7 @@ export async function approvalBench(): Promise<void> {
   try {
     const owner = await signUpWithKey(platform.baseUrl, "bench-approvals@example.com");
     const api = client(platform.baseUrl, owner.key);
+    const approver = client(platform.baseUrl, owner.approverKey);
     await api.post("/v1/sources", { slug: "pets", kind: "openapi", config: { url: `${petstore.url}/openapi.json` }, local: true, connection: { name: "work", secret: "bench" } });
     const latencies: number[] = [];
     const total: number[] = [];
@@ -22,7 +23,7 @@ export async function approvalBench(): Promise<void> {
       const runId = (pending.body.run as { id: string }).id;
       const seenBefore = petstore.seen.length;
       const t0 = performance.now();
-      await api.post(`/v1/runs/${runId}/approve`);
+      await approver.post(`/v1/runs/${runId}/approve`);
       const hit = petstore.seen.slice(seenBefore).find((s) => s.method === "DELETE" && s.path === `/pets/${id}`);
       if (!hit) throw new Error(`run ${runId} did not reach the upstream`);
       latencies.push(hit.at - t0);

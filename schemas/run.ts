@@ -23,7 +23,13 @@ export type RunSurface = z.infer<typeof RunSurface>;
 /** The output of a Run: inline when small, else a handle to stored bytes. */
 export const RunOutput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("inline"), value: JsonValue }),
-  z.object({ kind: z.literal("handle"), handle: z.string().max(128), bytes: z.number().int().nonnegative() }),
+  z.object({
+    kind: z.literal("handle"),
+    handle: z.string().max(128),
+    bytes: z.number().int().nonnegative(),
+    /** SHA-256 of the stored output text, so the evidence chain covers outputs kept beside the Run. */
+    sha256: Sha256Hex,
+  }),
 ]);
 export type RunOutput = z.infer<typeof RunOutput>;
 

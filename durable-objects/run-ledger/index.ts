@@ -88,6 +88,11 @@ export class RunLedger extends DurableObject {
     return parsed.ok ? ledger.readOutput(this.#db, id, parsed.value[0], parsed.value[1]) : parsed;
   }
 
+  byIdempotencyKey(key: string): Result<Run | null> {
+    const parsed = parseInput(z.string().min(1).max(255), key);
+    return parsed.ok ? { ok: true, value: ledger.findByIdempotencyKey(this.#db, parsed.value) } : parsed;
+  }
+
   get(id: string): Result<{ run: Run; input: JsonValue | null }> {
     return ledger.getRun(this.#db, id);
   }

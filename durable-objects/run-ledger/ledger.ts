@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import { evidenceHash, hashValue } from "../../core/evidence";
+import { evidenceHash, hashValue, sha256Hex } from "../../core/evidence";
 import { newId } from "../../core/ids";
 import { canTransition } from "../../core/run-state";
 import type { JsonValue, Result, Run, RunStatus } from "../../schemas";
@@ -82,7 +82,15 @@ export async function recordRun(
  * expects. Durable Objects run one call at a time and this awaits nothing between the check and the
  * write, so two concurrent approvals cannot both move a Run out of pending_approval.
  */
-export async function transitionRun(db: Db, id: string, patch: RunPatch, expected: RunStatus[], at: number): Promise<Result<Run>> {
+export async function transitionRun(
+  db: Db,
+  id: string,
+  patch: RunPatch,
+  expected: RunStatus[],
+  at: number,
+  /** More writes that belong to the same state change, in the same transaction. */
+  alongside?: (tx: Pick<Db, "insert">) => void,
+): Promise<Result<Run>> {
   const row = db.select().from(runs).where(eq(runs.id, id)).get();
   if (!row) return fail("not_found", `no run '${id}'`);
   const current = row.record as Run;
@@ -94,6 +102,7 @@ export async function transitionRun(db: Db, id: string, patch: RunPatch, expecte
   db.transaction((tx) => {
     tx.update(runs).set({ status: run.status, record: run }).where(eq(runs.id, id)).run();
     tx.insert(events).values(event).run();
+    alongside?.(tx);
   });
   return ok(run);
 }
@@ -144,8 +153,22 @@ export async function verifyLedger(db: Db): Promise<Verification> {
     latest.set(e.runId, e.recordHash);
     prev = e.hash;
   }
-  for (const row of db.select({ id: runs.id, record: runs.record }).from(runs).orderBy(runs.seq).all()) {
+  const rows = db.select({ id: runs.id, record: runs.record }).from(runs).orderBy(runs.seq).all();
+  const present = new Set(rows.map((r) => r.id));
+  for (const e of all) {
+    if (!present.has(e.runId)) {
+      return { ok: false, events: all.length, brokenAt: { seq: e.seq, runId: e.runId }, reason: `run ${e.runId} was deleted` };
+    }
+  }
+  for (const row of rows) {
     const record = row.record as Run;
+    if (record.output?.kind === "handle") {
+      const stored = db.select({ chunk: outputs.chunk }).from(outputs).where(eq(outputs.runId, row.id)).orderBy(outputs.idx).all();
+      if ((await sha256Hex(stored.map((c) => c.chunk).join(""))) !== record.output.sha256) {
+        const seq = all.find((e) => e.runId === row.id)?.seq ?? 0;
+        return { ok: false, events: all.length, brokenAt: { seq, runId: row.id }, reason: `run ${row.id}'s stored output was changed` };
+      }
+    }
     const recordHash = await hashValue(withoutHashes(record));
     if (latest.get(row.id) !== recordHash) {
       const seq = all.find((e) => e.runId === row.id)?.seq ?? 0;
@@ -164,20 +187,12 @@ export async function completeWithOutput(db: Db, id: string, value: JsonValue, f
   if (text.length <= INLINE_OUTPUT_CHARS) {
     return transitionRun(db, id, { status: "succeeded", output: { kind: "inline", value }, finishedAt }, ["running"], finishedAt);
   }
-  const result = await transitionRun(
-    db,
-    id,
-    { status: "succeeded", output: { kind: "handle", handle: id, bytes: new TextEncoder().encode(text).byteLength }, finishedAt },
-    ["running"],
-    finishedAt,
-  );
-  if (!result.ok) return result;
-  db.transaction((tx) => {
+  const output = { kind: "handle" as const, handle: id, bytes: new TextEncoder().encode(text).byteLength, sha256: await sha256Hex(text) };
+  return transitionRun(db, id, { status: "succeeded", output, finishedAt }, ["running"], finishedAt, (tx) => {
     for (let i = 0, idx = 0; i < text.length; i += OUTPUT_CHUNK_CHARS, idx++) {
       tx.insert(outputs).values({ runId: id, idx, chunk: text.slice(i, i + OUTPUT_CHUNK_CHARS) }).run();
     }
   });
-  return result;
 }
 
 /** A slice of a Run's output as JSON text (inline or stored), for reading large results in pages. */
@@ -191,4 +206,10 @@ export function readOutput(db: Db, id: string, offset: number, length: number): 
       ? JSON.stringify(output.value)
       : db.select({ chunk: outputs.chunk }).from(outputs).where(eq(outputs.runId, id)).orderBy(outputs.idx).all().map((c) => c.chunk).join("");
   return ok({ text: full.slice(offset, offset + length), total: full.length });
+}
+
+/** The Run an idempotency key created, if any. */
+export function findByIdempotencyKey(db: Db, key: string): Run | null {
+  const row = db.select({ record: runs.record }).from(runs).where(eq(runs.idempotencyKey, key)).get();
+  return row ? (row.record as Run) : null;
 }

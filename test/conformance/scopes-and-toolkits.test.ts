@@ -330,12 +330,13 @@ describe("(c) a toolkit-bound key reaches only its toolkit (DESIGN §3 scope(), 
     expect(addresses(await bound.get("/v1/tools?limit=100"))).toEqual([listPets()]);
   });
 
-  it("cannot approve or deny a Run (403), which stays pending", async () => {
+  it("cannot approve or deny another credential's Run (it is not even visible: 404), which stays pending", async () => {
     const pending = await asOwner.post("/v1/call", { address: at("pets", org(), "work", "deletePet"), arguments: { petId: 99 } });
     expect(pending.status).toBe(202);
     const id = runOf(pending).id;
-    expect((await bound.post(`/v1/runs/${id}/approve`)).status).toBe(403);
-    expect((await bound.post(`/v1/runs/${id}/deny`)).status).toBe(403);
+    // A toolkit-bound credential sees only its own Runs, so another's answers as absent.
+    expect((await bound.post(`/v1/runs/${id}/approve`)).status).toBe(404);
+    expect((await bound.post(`/v1/runs/${id}/deny`)).status).toBe(404);
     expect(await runById(id)).toMatchObject({ status: "pending_approval", approvals: [] });
     expect((await asOwner.post(`/v1/runs/${id}/deny`, { comment: "tidy up" })).status).toBe(200);
   });
@@ -380,8 +381,8 @@ describe("(d) approval entitlement", () => {
     const bound = await toolkitKey(`${org()}/shop-all`);
     for (const decision of ["approve", "deny"]) {
       const res = await bound.post(`/v1/runs/${run.id}/${decision}`);
-      expect(res.status, decision).toBe(403);
-      expect(res.body.type).toBe("/problems/forbidden");
+      expect(res.status, decision).toBe(404);
+      expect(res.body.type).toBe("/problems/not-found");
     }
     expect(await runById(run.id)).toMatchObject({ status: "pending_approval", approvals: [] });
     expect(pets.seen.some((s) => s.method === "DELETE" && s.path === "/pets/1")).toBe(false);

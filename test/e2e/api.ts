@@ -1,5 +1,8 @@
-/** A signed-up person with an unrestricted API key, for driving /v1 in tests. */
-export type Account = { key: string; orgId: string; userId: string; email: string };
+/**
+ * A signed-up person with two unrestricted API keys: `key` makes calls (as an agent would), and
+ * `approverKey` decides them, since the credential that made a gated call can never approve it.
+ */
+export type Account = { key: string; approverKey: string; orgId: string; userId: string; email: string };
 
 export async function signUpWithKey(base: string, email: string): Promise<Account> {
   const signup = await fetch(`${base}/v1/signup`, {
@@ -10,13 +13,15 @@ export async function signUpWithKey(base: string, email: string): Promise<Accoun
   if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
   const cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   const body = (await signup.json()) as { csrfToken: string; user: { id: string }; org: { id: string } };
-  const created = await fetch(`${base}/v1/api-keys`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie, "x-csrf-token": body.csrfToken },
-    body: JSON.stringify({ name: "tests" }),
-  });
-  const { key } = (await created.json()) as { key: string };
-  return { key, orgId: body.org.id, userId: body.user.id, email };
+  const mint = async (name: string): Promise<string> => {
+    const created = await fetch(`${base}/v1/api-keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie, "x-csrf-token": body.csrfToken },
+      body: JSON.stringify({ name }),
+    });
+    return ((await created.json()) as { key: string }).key;
+  };
+  return { key: await mint("tests"), approverKey: await mint("approver"), orgId: body.org.id, userId: body.user.id, email };
 }
 
 export type Answer = { status: number; body: Record<string, unknown>; text: string; headers: Headers };

@@ -80,9 +80,16 @@ describe("deciding from the resume link page and the inbox; audit export", () =>
     expect(policy.status).toBe(201);
     const pending = await api.post("/v1/call", { address: `pets.${owner.orgId}.work.createPet`, arguments: { body: { name: "Nemo" } } });
     expect(pending.status).toBe(202);
-    const self = await api.post(`/v1/runs/${(pending.body.run as { id: string }).id}/approve`);
-    expect(self.status).toBe(403);
-    expect(String(self.body.detail)).toContain("someone other than the caller");
+    const runId = (pending.body.run as { id: string }).id;
+    // The calling credential can never approve its own call...
+    const sameKey = await api.post(`/v1/runs/${runId}/approve`);
+    expect(sameKey.status).toBe(403);
+    expect(String(sameKey.body.detail)).toContain("the credential that made this call");
+    // ...and under this policy, neither can the same person with another credential.
+    const other = client(platform.baseUrl, (await keyFor(browser)).key);
+    const samePerson = await other.post(`/v1/runs/${runId}/approve`);
+    expect(samePerson.status).toBe(403);
+    expect(String(samePerson.body.detail)).toContain("someone other than the caller");
   });
 
   it("filters runs by decision and exports them as JSON lines", async () => {

@@ -12,6 +12,7 @@ describe("durable approvals survive restarts and run exactly once", () => {
   let petstore: Awaited<ReturnType<typeof startPetstore>>;
   let owner: Account;
   let api: ReturnType<typeof client>;
+  let approver: ReturnType<typeof client>;
   const deletes = (): string[] => petstore.seen.filter((s) => s.method === "DELETE").map((s) => s.path);
   const env = { EXECUTOR_APPROVAL_TIMEOUT_SECONDS: "3" };
 
@@ -29,6 +30,7 @@ describe("durable approvals survive restarts and run exactly once", () => {
     [platform, petstore] = await Promise.all([startPlatform({ dataDir, port }), startPetstore()]);
     owner = await signUpWithKey(platform.baseUrl, "durable-approvals@example.com");
     api = client(platform.baseUrl, owner.key);
+    approver = client(platform.baseUrl, owner.approverKey);
     const added = await api.post("/v1/sources", {
       slug: "pets",
       kind: "openapi",
@@ -52,12 +54,12 @@ describe("durable approvals survive restarts and run exactly once", () => {
     await platform.kill();
     platform = await startPlatform({ dataDir, port });
 
-    const [a, b] = await Promise.all([api.post(`/v1/runs/${runId}/approve`), api.post(`/v1/runs/${runId}/approve`)]);
+    const [a, b] = await Promise.all([approver.post(`/v1/runs/${runId}/approve`), approver.post(`/v1/runs/${runId}/approve`)]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     await waitForStatus(runId, "succeeded");
     expect(deletes()).toEqual(["/pets/2"]);
     // A late duplicate approval changes nothing.
-    expect((await api.post(`/v1/runs/${runId}/approve`)).status).toBe(409);
+    expect((await approver.post(`/v1/runs/${runId}/approve`)).status).toBe(409);
     expect(deletes()).toEqual(["/pets/2"]);
     const run = (await api.get(`/v1/runs/${runId}`)).body.run as { approvals: Array<{ decision: string; by: string }> };
     expect(run.approvals).toEqual([expect.objectContaining({ decision: "approve", by: owner.userId })]);
@@ -69,7 +71,7 @@ describe("durable approvals survive restarts and run exactly once", () => {
     const pending = await api.post("/v1/call", { address: `pets.${owner.orgId}.work.deletePet`, arguments: { petId: 1 } });
     const runId = (pending.body.run as { id: string }).id;
     await waitForStatus(runId, "expired");
-    const late = await api.post(`/v1/runs/${runId}/approve`);
+    const late = await approver.post(`/v1/runs/${runId}/approve`);
     expect(late.status).toBe(409);
     expect(String(late.body.detail)).toContain("expired");
     expect(petstore.pets.has(1)).toBe(true);
@@ -80,7 +82,7 @@ describe("durable approvals survive restarts and run exactly once", () => {
     const runId = (pending.body.run as { id: string }).id;
     const cancelled = await api.post(`/v1/runs/${runId}/cancel`);
     expect((cancelled.body.run as { status: string }).status).toBe("cancelled");
-    expect((await api.post(`/v1/runs/${runId}/approve`)).status).toBe(409);
+    expect((await approver.post(`/v1/runs/${runId}/approve`)).status).toBe(409);
     await new Promise((r) => setTimeout(r, 500));
     expect(petstore.pets.has(1)).toBe(true);
   });

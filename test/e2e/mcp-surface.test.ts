@@ -14,6 +14,7 @@ describe("the MCP surface: meta-tools, direct mode, toolkit narrowing", () => {
   let petstore: Awaited<ReturnType<typeof startPetstore>>;
   let owner: Account;
   let api: ReturnType<typeof client>;
+  let approver: ReturnType<typeof client>;
 
   async function connect(key: string, query = ""): Promise<Client> {
     const c = new Client({ name: "e2e", version: "1.0.0" });
@@ -33,6 +34,7 @@ describe("the MCP surface: meta-tools, direct mode, toolkit narrowing", () => {
     [platform, petstore] = await Promise.all([startPlatform({ env: { EXECUTOR_MCP_INLINE_RESULT_CHARS: "1000" } }), startPetstore()]);
     owner = await signUpWithKey(platform.baseUrl, "mcp-surface@example.com");
     api = client(platform.baseUrl, owner.key);
+    approver = client(platform.baseUrl, owner.approverKey);
     for (let i = 3; i < 60; i++) petstore.pets.set(i, { id: i, name: `Pet number ${i} with a longish name` });
     await api.post("/v1/sources", {
       slug: "pets",
@@ -85,7 +87,7 @@ describe("the MCP surface: meta-tools, direct mode, toolkit narrowing", () => {
     expect(pending.data.status).toBe("pending_approval");
     const runId = String(pending.data.runId);
     expect((await call(c, "run_status", { runId })).data.status).toBe("pending_approval");
-    expect((await api.post(`/v1/runs/${runId}/approve`)).status).toBe(200);
+    expect((await approver.post(`/v1/runs/${runId}/approve`)).status).toBe(200);
     const done = await call(c, "run_status", { runId });
     expect(done.data.status).toBe("succeeded");
     await c.close();

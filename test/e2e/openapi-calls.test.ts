@@ -14,12 +14,14 @@ describe("OpenAPI source → connection → calls through /v1, with policies, ap
   let owner: Account;
   const transcript: string[] = [];
   let api: ReturnType<typeof client>;
+  let approver: ReturnType<typeof client>;
   const address = (tool: string): string => `pets.${owner.orgId}.work.${tool}`;
 
   beforeAll(async () => {
     [platform, petstore] = await Promise.all([startPlatform(), startPetstore()]);
     owner = await signUpWithKey(platform.baseUrl, "owner@example.com");
     api = client(platform.baseUrl, owner.key, transcript);
+    approver = client(platform.baseUrl, owner.approverKey, transcript);
   });
 
   afterAll(async () => {
@@ -79,11 +81,20 @@ describe("OpenAPI source → connection → calls through /v1, with policies, ap
     const run = pending.body.run as { id: string; status: string };
     expect(run.status).toBe("pending_approval");
     expect(petstore.seen.some((s) => s.method === "DELETE")).toBe(false);
-    const [a, b] = await Promise.all([api.post(`/v1/runs/${run.id}/approve`, { comment: "ok" }), api.post(`/v1/runs/${run.id}/approve`)]);
+    const [a, b] = await Promise.all([approver.post(`/v1/runs/${run.id}/approve`, { comment: "ok" }), approver.post(`/v1/runs/${run.id}/approve`)]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(petstore.seen.filter((s) => s.method === "DELETE").map((s) => s.path)).toEqual(["/pets/2"]);
-    const again = await api.post(`/v1/runs/${run.id}/approve`);
+    const again = await approver.post(`/v1/runs/${run.id}/approve`);
     expect(again.status).toBe(409);
+  });
+
+  it("refuses the credential that made a gated call approving it", async () => {
+    const pending = await api.post("/v1/call", { address: address("deletePet"), arguments: { petId: 1 } });
+    const id = (pending.body.run as { id: string }).id;
+    const self = await api.post(`/v1/runs/${id}/approve`);
+    expect(self.status).toBe(403);
+    expect((await api.get(`/v1/runs/${id}`)).body.run).toMatchObject({ status: "pending_approval" });
+    expect((await approver.post(`/v1/runs/${id}/deny`)).status).toBe(200);
   });
 
   it("denies a pending call, which then never runs", async () => {
@@ -91,7 +102,7 @@ describe("OpenAPI source → connection → calls through /v1, with policies, ap
     const id = (pending.body.run as { id: string }).id;
     const denied = await api.post(`/v1/runs/${id}/deny`, { comment: "no" });
     expect((denied.body.run as { status: string }).status).toBe("denied");
-    expect((await api.post(`/v1/runs/${id}/approve`)).status).toBe(409);
+    expect((await approver.post(`/v1/runs/${id}/approve`)).status).toBe(409);
     expect(petstore.pets.has(1)).toBe(true);
   });
 

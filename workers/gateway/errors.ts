@@ -44,5 +44,6 @@ function errorName(error: unknown): string {
 }
 
 function stackOf(error: unknown): string | undefined {
-  return error instanceof Error ? error.stack?.split("\n").slice(1, 9).join("\n") : undefined;
+  // Frames only ("    at …"): a multi-line message continues past the first line of the stack.
+  return error instanceof Error ? error.stack?.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 8).join("\n") : undefined;
 }

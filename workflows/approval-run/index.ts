@@ -24,14 +24,17 @@ export class ApprovalWorkflow extends WorkflowEntrypoint<Env, ApprovalParams> {
       const received = await step.waitForEvent<DecisionEvent>("await decision", { type: DECISION_EVENT, timeout: timeoutSeconds * 1000 });
       decision = received.payload.decision;
     } catch {
-      // The wait timed out: the Run expires unless a decision raced in just before.
-      return step.do("expire run", async () => {
+      // The wait timed out: the Run expires, unless an approval raced in just before (the ledger
+      // says queued), in which case it still runs below.
+      const after = await step.do("expire run", async () => {
         const ledger = runLedger(this.env.RUN_LEDGER, orgId);
         const expired = await ledger.transition(runId, { status: "expired", finishedAt: Date.now() }, ["pending_approval"]);
         if (expired.ok) return { status: expired.value.status };
         const current = await ledger.get(runId);
-        return { status: current.ok ? current.value.run.status : "expired" };
+        return { status: current.ok ? current.value.run.status : ("expired" as RunStatus) };
       });
+      if (after.status !== "queued") return after;
+      decision = "approve";
     }
     if (decision !== "approve") return { status: decision === "deny" ? "denied" : "cancelled" };
     return step.do(

@@ -4,6 +4,7 @@ import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { HttpError } from "../problem";
 import { unwrap } from "../result";
+import { envSecretPrefix } from "../secrets/resolve";
 import { seal } from "../secrets/vault";
 import type { ScopeChoice } from "./scope-access";
 import { writableScope } from "./scope-access";
@@ -31,6 +32,19 @@ function refError(message: string): HttpError {
   return new HttpError(422, "validation-failed", `field 'secretRef': ${message}`, { errors: [{ path: "secretRef", message }] });
 }
 
+/**
+ * Worker secrets are the deployment's: only an org owner may bind one, only in the org scope, and
+ * only a secret assigned to that org by name (secrets/resolve.ts).
+ */
+export function assertEnvRefAllowed(auth: AuthContext, which: ScopeChoice, ref: string): void {
+  if (!ref.startsWith("env://")) throw refError("only env:// references can be set directly; send `secret` for the vault");
+  if (which !== "org" || auth.identity.role !== "owner") {
+    throw new HttpError(403, "forbidden", "only an org owner can bind a Worker secret, and only to an org connection");
+  }
+  const prefix = envSecretPrefix(auth.identity.org.id);
+  if (!ref.slice("env://".length).startsWith(prefix)) throw refError(`Worker secrets for this organization are named ${prefix}*`);
+}
+
 export async function createConnection(env: Env, auth: AuthContext, req: ConnectionRequest): Promise<Connection> {
   const scope = writableScope(auth, req.scope);
   await assertSourceReachable(env, auth, req.scope, req.source);
@@ -39,7 +53,7 @@ export async function createConnection(env: Env, auth: AuthContext, req: Connect
     const sealed = await seal(env.VAULT_KEY, scope, req.secret);
     return unwrap(await catalog.createConnection({ source: req.source, name: req.name, secretRef: `vault://${sealed.id}` }, sealed));
   }
-  if (req.secretRef !== undefined && !req.secretRef.startsWith("env://")) throw refError("only env:// references can be set directly; send `secret` for the vault");
+  if (req.secretRef !== undefined) assertEnvRefAllowed(auth, req.scope, req.secretRef);
   return unwrap(await catalog.createConnection({ source: req.source, name: req.name, secretRef: req.secretRef ?? null }));
 }
 
@@ -58,6 +72,6 @@ export async function updateConnectionSecret(
     const sealed = await seal(env.VAULT_KEY, scope, change.secret);
     return unwrap(await catalog.updateConnection(source, name, `vault://${sealed.id}`, sealed));
   }
-  if (change.secretRef && !change.secretRef.startsWith("env://")) throw refError("only env:// references can be set directly");
+  if (change.secretRef) assertEnvRefAllowed(auth, which, change.secretRef);
   return unwrap(await catalog.updateConnection(source, name, change.secretRef ?? null));
 }

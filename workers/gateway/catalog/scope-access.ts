@@ -1,9 +1,10 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { ScopeField } from "../../../schemas";
 import type { AuthContext } from "../auth/principal";
 import { HttpError } from "../problem";
 
 /** Which of the caller's own scopes a record is placed in: the org (outer) or the user (inner). */
-export const ScopeChoice = z.enum(["org", "user"]).default("org");
+export const ScopeChoice = ScopeField;
 export type ScopeChoice = z.infer<typeof ScopeChoice>;
 
 /** Reads `?scope=` (org | user, default org); anything else is a 422 naming the parameter. */

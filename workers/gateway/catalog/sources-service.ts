@@ -5,8 +5,8 @@ import type { JsonObject, Source, SourceKind, SourceManifest } from "../../../sc
 import { manifestHash } from "../../../sources/hash";
 import type { Credential } from "../../../sources/types";
 import { PluginError } from "../../../sources/types";
-import { resolveSecret } from "../secrets/resolve";
-import { createConnection } from "./connections-service";
+import { resolveSecret, scrub } from "../secrets/resolve";
+import { assertEnvRefAllowed, createConnection } from "./connections-service";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { egressFor } from "../invoke/egress";
@@ -63,8 +63,10 @@ async function resolveManifest(
   } catch (error) {
     const refusal = refusedBy();
     if (refusal) throw refusal;
-    if (error instanceof PluginError && error.code === "unreachable") throw new HttpError(502, "unavailable", error.message);
-    if (error instanceof PluginError) throw new HttpError(422, "validation-failed", error.message);
+    // Plugin messages can quote the upstream, which may echo the discovery credential back.
+    const secrets = credential ? [credential.secret] : [];
+    if (error instanceof PluginError && error.code === "unreachable") throw new HttpError(502, "upstream-failed", scrub(error.message, secrets));
+    if (error instanceof PluginError) throw new HttpError(422, "validation-failed", scrub(error.message, secrets));
     if (isEgressError(error)) throw new HttpError(422, "validation-failed", `the source URL was refused: ${error.message}`);
     throw error;
   }
@@ -76,7 +78,7 @@ export async function addSource(env: Env, auth: AuthContext, req: SourceRequest)
   if (req.local && env.EXECUTOR_ENV !== "development") {
     throw new HttpError(422, "validation-failed", "field 'local': local sources exist only in development");
   }
-  const credential = await discoveryCredential(env, req.connection);
+  const credential = await discoveryCredential(env, auth, req.scope, req.connection);
   const manifest = await resolveManifest(env, req.kind, req.config, req.local, req.document, credential);
   const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
   const source = unwrap(
@@ -103,10 +105,16 @@ export async function addSource(env: Env, auth: AuthContext, req: SourceRequest)
   return { source: unwrap(await catalog.getSource(req.slug)), tools: unwrap(synced) };
 }
 
-async function discoveryCredential(env: Env, connection: SourceRequest["connection"]): Promise<Credential | undefined> {
+async function discoveryCredential(
+  env: Env,
+  auth: AuthContext,
+  which: ScopeChoice,
+  connection: SourceRequest["connection"],
+): Promise<Credential | undefined> {
   if (connection?.secret !== undefined) return { template: DISCOVERY_TEMPLATE, secret: connection.secret };
   if (connection?.secretRef !== undefined) {
-    const resolved = await resolveSecret(env, "", connection.secretRef);
+    assertEnvRefAllowed(auth, which, connection.secretRef);
+    const resolved = await resolveSecret(env, "", connection.secretRef, auth.identity.org.id);
     if (!resolved.ok) throw new HttpError(422, "validation-failed", `field 'connection.secretRef': ${resolved.reason}`);
     return { template: DISCOVERY_TEMPLATE, secret: resolved.value };
   }
@@ -114,14 +122,14 @@ async function discoveryCredential(env: Env, connection: SourceRequest["connecti
 }
 
 /** The credential of a stored connection of the source, for refreshing an upstream that needs one. */
-async function storedCredential(env: Env, scope: string, source: Source, name?: string): Promise<Credential | undefined> {
+async function storedCredential(env: Env, auth: AuthContext, scope: string, source: Source, name?: string): Promise<Credential | undefined> {
   const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
   const connections = unwrap(await catalog.listConnections(source.slug));
   const connection = name ? connections.find((c) => c.name === name) : connections.find((c) => c.secretRef !== null);
   if (name && !connection) throw new HttpError(422, "validation-failed", `field 'connection': no connection '${name}' for '${source.slug}'`);
   if (!connection?.secretRef) return undefined;
-  const resolved = await resolveSecret(env, scope, connection.secretRef);
-  if (!resolved.ok) throw new HttpError(424, "unavailable", resolved.reason);
+  const resolved = await resolveSecret(env, scope, connection.secretRef, auth.identity.org.id);
+  if (!resolved.ok) throw new HttpError(424, "upstream-failed", resolved.reason);
   return { template: source.auth[0] ?? DISCOVERY_TEMPLATE, secret: resolved.value };
 }
 
@@ -141,7 +149,7 @@ export async function refreshSource(
   const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
   const source = unwrap(await catalog.getSource(slug));
   const stored = document ?? unwrap(await catalog.getDocument(slug)) ?? undefined;
-  const credential = await storedCredential(env, scope, source, opts.connection);
+  const credential = await storedCredential(env, auth, scope, source, opts.connection);
   const manifest = await resolveManifest(env, source.kind, source.config, source.local, stored, credential);
   return unwrap(
     await catalog.syncTools(slug, {

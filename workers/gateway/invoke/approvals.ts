@@ -41,8 +41,23 @@ export function mayDecide(auth: AuthContext, run: Run): boolean {
   return auth.grant.toolkit === null && scope !== null && auth.principal.chain.some((s) => s.id === scope);
 }
 
+/**
+ * Who may see a Run: an org owner with whole authority; the person who made it (a toolkit-bound
+ * credential only its own Runs); and, while it waits, anyone entitled to decide it.
+ */
+export function canSeeRun(auth: AuthContext, run: Run): boolean {
+  const whole = auth.grant.toolkit === null;
+  if (whole && auth.identity.role === "owner") return true;
+  if (run.principal.userId === auth.principal.userId && (whole || run.principal.credentialId === auth.principal.credentialId)) return true;
+  return run.status === "pending_approval" && mayDecide(auth, run);
+}
+
 async function assertMayDecide(env: Env, auth: AuthContext, run: Run, decision: "approve" | "deny"): Promise<void> {
   if (auth.grant.toolkit !== null) throw new HttpError(403, "forbidden", "a toolkit-bound credential cannot decide approvals");
+  // The credential that made a gated call (an agent's key or token) can never approve it.
+  if (decision === "approve" && run.principal.credentialId === auth.principal.credentialId) {
+    throw new HttpError(403, "forbidden", "the credential that made this call cannot approve it; approve as a person (the review link, the Approvals page) or with another credential");
+  }
   if (!mayDecide(auth, run)) {
     throw new HttpError(403, "forbidden", `only a member of ${run.admission.decidingScope ?? "the deciding scope"} may decide this run`);
   }
@@ -58,7 +73,9 @@ async function assertMayDecide(env: Env, auth: AuthContext, run: Run, decision: 
 
 export async function readRun(env: Env, auth: AuthContext, runId: string): Promise<Run> {
   const found = await runLedger(env.RUN_LEDGER, auth.principal.orgId).get(runId);
-  if (!found.ok) throw new HttpError(404, "not-found", `no run '${runId}'`);
+  if (!found.ok || !(canSeeRun(auth, found.value.run) || mayDecide(auth, found.value.run))) {
+    throw new HttpError(404, "not-found", `no run '${runId}'`);
+  }
   return found.value.run;
 }
 
@@ -101,7 +118,16 @@ export async function decideRun(
     return { kind: "rejected", run: denied };
   }
   const queued = unwrap(await ledger.transition(runId, { status: "queued", approvals }, ["pending_approval"]));
-  await signal(env, orgId, queued, "approve");
+  // The decision is recorded; the workflow must hear it. Retry the signal rather than strand the Run.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await signal(env, orgId, queued, "approve");
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
   return settle(env, orgId, runId);
 }
 
@@ -109,7 +135,8 @@ export async function decideRun(
 export async function cancelRun(env: Env, auth: AuthContext, runId: string): Promise<Run> {
   const orgId = auth.principal.orgId;
   const run = await readRun(env, auth, runId);
-  if (run.principal.userId !== auth.principal.userId) await assertMayDecide(env, auth, run, "deny");
+  const own = run.principal.userId === auth.principal.userId && (auth.grant.toolkit === null || run.principal.credentialId === auth.principal.credentialId);
+  if (!own) await assertMayDecide(env, auth, run, "deny");
   const cancelled = unwrap(
     await runLedger(env.RUN_LEDGER, orgId).transition(runId, { status: "cancelled", finishedAt: Date.now() }, ["pending_approval", "queued", "running"]),
   );

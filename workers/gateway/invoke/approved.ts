@@ -2,7 +2,10 @@ import { parseAddress } from "../../../core/address";
 import { hashValue } from "../../../core/evidence";
 import { resolvePolicy } from "../../../core/policy";
 import { runLedger } from "../../../durable-objects/run-ledger/client";
-import type { JsonObject, Principal, Run, RunStatus } from "../../../schemas";
+import { inToolset, toolkitToNarrowing } from "../../../core/toolset";
+import { accountDirectory } from "../../../durable-objects/account-directory/client";
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import type { JsonObject, Narrowing, Principal, Run, RunStatus, ToolAddress } from "../../../schemas";
 import type { Env } from "../env";
 import { unwrap } from "../result";
 import type { ResolvedTool } from "./catalog-view";
@@ -14,15 +17,28 @@ export const READ_RETRIES = 3;
 
 export type ApprovedOutcome = { status: RunStatus; retry?: boolean };
 
-/** The requester's authority as recorded on the Run: the approved call runs as them, not as the approver. */
-function requester(run: Run, orgId: string): Principal {
+/**
+ * The requester's authority now: the approved call runs as them, not as the approver. Their
+ * membership is re-checked, and the toolkits they were narrowed to (the Run's capabilities) are
+ * re-read; a toolkit that is gone narrows to nothing.
+ */
+async function requester(env: Env, run: Run, orgId: string): Promise<Principal | null> {
+  const member = await accountDirectory(env.ACCOUNT_DIRECTORY).identity(run.principal.userId, orgId);
+  if (!member.ok) return null;
+  const narrowings: Narrowing[] = await Promise.all(
+    run.capabilities.map(async (label) => {
+      const [scope = "", slug = ""] = label.split("/");
+      const found = run.scopeChain.includes(scope) ? await scopeCatalog(env.SCOPE_CATALOG, scope).getToolkit(slug) : null;
+      return found?.ok ? toolkitToNarrowing(found.value) : { label, tools: [], patterns: [] };
+    }),
+  );
   return {
     kind: run.principal.kind,
     credentialId: run.principal.credentialId,
     userId: run.principal.userId,
     orgId,
     chain: run.scopeChain.map((id, i) => ({ id, kind: i === 0 ? ("org" as const) : ("user" as const) })),
-    narrowings: [],
+    narrowings,
   };
 }
 
@@ -43,7 +59,11 @@ export async function executeApproved(env: Env, orgId: string, runId: string): P
 
   const args = (input ?? {}) as JsonObject;
   if ((await hashValue(args)) !== run.inputHash) return fail("input_mismatch", "stored arguments do not match the approved input hash");
-  const principal = requester(run, orgId);
+  const principal = await requester(env, run, orgId);
+  if (!principal) return fail("requester_gone", "the person who asked is no longer a member of the organization");
+  if (!inToolset(principal.narrowings, run.address as ToolAddress)) {
+    return fail("outside_toolkit", "the tool is no longer in the toolkit the call was made with");
+  }
   let resolved: ResolvedTool;
   try {
     resolved = await resolveAddress(env, principal, parseAddress(run.address));
@@ -70,7 +90,7 @@ export async function executeApproved(env: Env, orgId: string, runId: string): P
   }
   if (run.status === "queued") unwrap(await ledger.transition(runId, { status: "running", startedAt: Date.now() }, ["queued"]));
 
-  const result = await execute(env, resolved, args, { idempotencyKey: run.id });
+  const result = await execute(env, resolved, args, { orgId, idempotencyKey: run.id });
   if (result.ok) return { status: unwrap(await ledger.complete(runId, result.value)).status };
   const transient = result.error.code === "upstream_unreachable" || result.error.code === "timeout" || result.status >= 500;
   if (idempotent && transient && run.retries < READ_RETRIES) {

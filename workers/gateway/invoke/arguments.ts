@@ -9,7 +9,14 @@ export type ArgumentIssue = { path: string; message: string };
  */
 export function validateArguments(schema: JsonObject | undefined, args: JsonObject): ArgumentIssue[] {
   if (!schema) return [];
-  const result = new Validator(schema as object, "2020-12", false).validate(args);
+  let result: ReturnType<Validator["validate"]>;
+  try {
+    result = new Validator(schema as object, "2020-12", false).validate(args);
+  } catch {
+    // An upstream's schema that cannot be compiled (unresolved $ref, bad pattern): refuse the call
+    // rather than send arguments nobody checked.
+    return [{ path: "(tool input schema)", message: "the tool's input schema is invalid, so its arguments cannot be checked" }];
+  }
   if (result.valid) return [];
   // Keep the most specific issues: leaf errors name the failing field.
   return result.errors

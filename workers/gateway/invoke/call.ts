@@ -5,6 +5,7 @@ import type { NewRun } from "../../../durable-objects/run-ledger/ledger";
 import type { AdmissionDecision, JsonObject, JsonValue, Policy, Run, RunSurface } from "../../../schemas";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
+import { HttpError } from "../problem";
 import { unwrap } from "../result";
 import { validateArguments } from "./arguments";
 import type { ResolvedTool } from "./catalog-view";
@@ -72,7 +73,7 @@ export function baseRun(
 /** Executes a Run already moved to `running`, then records its outcome before anyone is answered. */
 export async function runToCompletion(env: Env, orgId: string, run: Run, resolved: ResolvedTool, args: JsonObject): Promise<CallOutcome> {
   const ledger = runLedger(env.RUN_LEDGER, orgId);
-  const result = await execute(env, resolved, args);
+  const result = await execute(env, resolved, args, { orgId });
   const finishedAt = Date.now();
   if (result.ok) {
     const done = unwrap(await ledger.complete(run.id, result.value));
@@ -106,6 +107,14 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
     policies,
   );
   const inputHash = await hashValue(req.args);
+  if (req.idempotencyKey) {
+    // draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with another request is an error.
+    const prior = unwrap(await runLedger(env.RUN_LEDGER, principal.orgId).byIdempotencyKey(req.idempotencyKey));
+    if (prior && (prior.address !== resolved.address.address || prior.inputHash !== inputHash)) {
+      throw new HttpError(422, "validation-failed", "this Idempotency-Key was already used for a different call");
+    }
+    if (prior) return replayOutcome(prior);
+  }
   const run = baseRun(auth, resolved, req, admission, await policyVersion(policies), inputHash, env);
   const ledger = runLedger(env.RUN_LEDGER, principal.orgId);
   const record = async (r: NewRun, args: JsonValue | null): Promise<{ run: Run; replayed: boolean }> =>

@@ -23,10 +23,19 @@ function definitionOf(resolved: ResolvedTool): ToolDefinition {
   return def;
 }
 
-/** A value with every occurrence of the secrets removed, however deep (DESIGN invariant 1). */
-function scrubValue(value: JsonValue, secrets: string[]): JsonValue {
+/**
+ * A value with every occurrence of the secrets removed from every string, keys included, however
+ * deep (DESIGN invariant 1). Leaves are scrubbed as strings, so characters JSON would escape inside
+ * a secret (quotes, backslashes) cannot hide it.
+ */
+export function scrubValue(value: JsonValue, secrets: readonly string[]): JsonValue {
   if (secrets.length === 0) return value;
-  return JSON.parse(scrub(JSON.stringify(value), secrets)) as JsonValue;
+  if (typeof value === "string") return scrub(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, secrets), scrubValue(v as JsonValue, secrets)]));
+  }
+  return value;
 }
 
 /**
@@ -38,7 +47,7 @@ export async function execute(
   env: Env,
   resolved: ResolvedTool,
   args: JsonObject,
-  opts: { idempotencyKey?: string } = {},
+  opts: { orgId: string; idempotencyKey?: string },
 ): Promise<Execution> {
   const { source, connection } = resolved;
   const plugin = pluginFor(source.kind);
@@ -49,7 +58,7 @@ export async function execute(
   let credential: Credential | null = null;
   const secrets: string[] = [];
   if (connection.secretRef) {
-    const secret = await resolveSecret(env, connection.scope, connection.secretRef);
+    const secret = await resolveSecret(env, connection.scope, connection.secretRef, opts.orgId);
     if (!secret.ok) return { ok: false, status: 424, error: { code: "credential_unavailable", message: secret.reason } };
     secrets.push(secret.value);
     const template = source.auth[0] ?? { type: "http" as const, scheme: "bearer" as const };

@@ -44,5 +44,13 @@ export async function directTools(env: Env, principal: Principal): Promise<Direc
       });
     }
   }
-  return out.sort((a, b) => a.tool.name.localeCompare(b.tool.name));
+  // Sanitizing can make two addresses share a name (`x/y` and `x_y`): later ones get a hash suffix,
+  // so every listed name calls exactly one tool.
+  out.sort((a, b) => a.tool.name.localeCompare(b.tool.name) || a.address.localeCompare(b.address));
+  const taken = new Set<string>();
+  for (const d of out) {
+    if (taken.has(d.tool.name)) d.tool.name = `${d.tool.name.slice(0, 115)}_${(await sha256Hex(d.address)).slice(0, 12)}`;
+    taken.add(d.tool.name);
+  }
+  return out;
 }

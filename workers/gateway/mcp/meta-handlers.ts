@@ -6,6 +6,7 @@ import { JsonObject as JsonObjectSchema } from "../../../schemas";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { callTool } from "../invoke/call";
+import { canSeeRun } from "../invoke/approvals";
 import { describeTool } from "../invoke/describe";
 import { resumeRefs } from "../invoke/respond";
 import { searchVisible } from "../invoke/search";
@@ -56,7 +57,7 @@ export async function callMetaTool(ctx: MetaContext, name: string, args: unknown
         const a = RunArgs.safeParse(args ?? {});
         if (!a.success) return invalid(a.error);
         const found = await runLedger(env.RUN_LEDGER, auth.principal.orgId).get(a.data.runId);
-        if (!found.ok || found.value.run.principal.userId !== auth.principal.userId) return toolError("not_found", `no run '${a.data.runId}'`);
+        if (!found.ok || !canSeeRun(auth, found.value.run)) return toolError("not_found", `no run '${a.data.runId}'`);
         const { run } = found.value;
         if (run.status === "succeeded" && run.output) {
           const value = run.output.kind === "inline" ? (run.output.value as JsonValue) : null;
@@ -71,7 +72,7 @@ export async function callMetaTool(ctx: MetaContext, name: string, args: unknown
         if (!a.success) return invalid(a.error);
         const ledger = runLedger(env.RUN_LEDGER, auth.principal.orgId);
         const found = await ledger.get(a.data.runId);
-        if (!found.ok || found.value.run.principal.userId !== auth.principal.userId) return toolError("not_found", `no run '${a.data.runId}'`);
+        if (!found.ok || !canSeeRun(auth, found.value.run)) return toolError("not_found", `no run '${a.data.runId}'`);
         const slice = await ledger.readOutput(a.data.runId, a.data.offset, a.data.length);
         if (!slice.ok) return toolError("not_found", slice.error.message);
         const next = a.data.offset + slice.value.text.length;

@@ -5,6 +5,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../accounts/keys";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
+import { requireWholeAuthority } from "../catalog/scope-access";
 import { HttpError } from "../problem";
 import { unwrap } from "../result";
 
@@ -13,14 +14,22 @@ export const v1Keys = new Hono<AppEnv>()
   .use("/v1/api-keys", requireAuth("v1"))
   .use("/v1/api-keys/*", requireAuth("v1"))
   .use("/v1/org/*", requireAuth("v1"))
-  .get("/v1/api-keys", async (c) => c.json({ apiKeys: await listApiKeys(c.env, c.get("auth")) }))
+  .get("/v1/api-keys", async (c) => {
+    requireWholeAuthority(c.get("auth"));
+    return c.json({ apiKeys: await listApiKeys(c.env, c.get("auth")) });
+  })
   .post("/v1/api-keys", async (c) => {
     const created = await createApiKey(c.env, c.get("auth"), await readJson(c, ApiKeyInput));
     c.header("cache-control", "no-store");
     return c.json(created, 201);
   })
-  .delete("/v1/api-keys/:id", async (c) => c.json({ apiKey: await revokeApiKey(c.env, c.get("auth"), c.req.param("id")) }))
+  .delete("/v1/api-keys/:id", async (c) => {
+    // A toolkit-bound credential administers nothing (it could otherwise revoke its owner's keys).
+    requireWholeAuthority(c.get("auth"));
+    return c.json({ apiKey: await revokeApiKey(c.env, c.get("auth"), c.req.param("id")) });
+  })
   .get("/v1/org/members", async (c) => {
+    requireWholeAuthority(c.get("auth"));
     const { org } = c.get("auth").identity;
     return c.json({ org, members: unwrap(await accountDirectory(c.env.ACCOUNT_DIRECTORY).listMembers(org.id)) });
   })

@@ -7,7 +7,8 @@ import { DecisionBody, RunStatus } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
-import { cancelRun, decideRun, mayDecide } from "../invoke/approvals";
+import { requireWholeAuthority } from "../catalog/scope-access";
+import { canSeeRun, cancelRun, decideRun } from "../invoke/approvals";
 import { callOutcomeResponse } from "../invoke/respond";
 import { HttpError } from "../problem";
 import { unwrap } from "../result";
@@ -50,9 +51,13 @@ function filterFrom(c: Context<AppEnv>): RunFilter {
 export const v1Runs = new Hono<AppEnv>()
   .use("/v1/runs", requireAuth("v1"))
   .use("/v1/runs/*", requireAuth("v1"))
-  .get("/v1/runs", async (c) => c.json(unwrap(await runLedger(c.env.RUN_LEDGER, c.get("auth").principal.orgId).list(filterFrom(c)))))
+  .get("/v1/runs", async (c) => {
+    requireWholeAuthority(c.get("auth"));
+    return c.json(unwrap(await runLedger(c.env.RUN_LEDGER, c.get("auth").principal.orgId).list(filterFrom(c))));
+  })
   /** Every matching Run as JSON lines, newest first (for audit tools and spreadsheets). */
   .get("/v1/runs/export", async (c) => {
+    requireWholeAuthority(c.get("auth"));
     const ledger = runLedger(c.env.RUN_LEDGER, c.get("auth").principal.orgId);
     const filter = { ...filterFrom(c), limit: 200 };
     const stream = new ReadableStream<Uint8Array>({
@@ -70,14 +75,14 @@ export const v1Runs = new Hono<AppEnv>()
     });
     return new Response(stream, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
   })
-  .get("/v1/runs/verify", async (c) => c.json(await runLedger(c.env.RUN_LEDGER, c.get("auth").principal.orgId).verify()))
+  .get("/v1/runs/verify", async (c) => {
+    requireWholeAuthority(c.get("auth"));
+    return c.json(await runLedger(c.env.RUN_LEDGER, c.get("auth").principal.orgId).verify());
+  })
   .get("/v1/runs/:id", async (c) => {
     const auth = c.get("auth");
     const found = await runLedger(c.env.RUN_LEDGER, auth.principal.orgId).get(c.req.param("id"));
-    const owner = auth.identity.role === "owner" && auth.grant.toolkit === null;
-    // Visible to owners, the caller who made it, and anyone entitled to decide it.
-    const visible = found.ok && (owner || found.value.run.principal.userId === auth.principal.userId || mayDecide(auth, found.value.run));
-    if (!found.ok || !visible) throw new HttpError(404, "not-found", `no run '${c.req.param("id")}'`);
+    if (!found.ok || !canSeeRun(auth, found.value.run)) throw new HttpError(404, "not-found", `no run '${c.req.param("id")}'`);
     return c.json({ run: found.value.run });
   })
   .post("/v1/runs/:id/cancel", async (c) => c.json({ run: await cancelRun(c.env, c.get("auth"), c.req.param("id")) }))

@@ -37,7 +37,8 @@ export const v1Tools = new Hono<AppEnv>()
       address: body.address,
       args: body.arguments,
       surface: "http",
-      idempotencyKey: key ? `${c.get("auth").principal.userId}:${key}` : null,
+      // Scoped to the credential: another credential's key can never replay this one's Run.
+      idempotencyKey: key ? `${c.get("auth").principal.credentialId}:${key.slice(0, 200)}` : null,
     });
     return callOutcomeResponse(c, outcome);
   });

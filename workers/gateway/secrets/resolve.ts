@@ -6,13 +6,21 @@ import { open } from "./vault";
  * as VAULT_KEY) can ever be named by a connection. */
 export const ENV_SECRET_PREFIX = "EXECUTOR_SECRET_";
 
+/**
+ * Worker secrets belong to the deployment, not to a tenant, so each is assigned to one org by name:
+ * `EXECUTOR_SECRET_<ORG ID IN CAPITALS>_<NAME>`. No other org can bind it.
+ */
+export function envSecretPrefix(orgId: string): string {
+  return `${ENV_SECRET_PREFIX}${orgId.toUpperCase()}_`;
+}
+
 export type SecretResolution = { ok: true; value: string } | { ok: false; reason: string };
 
 /**
  * Resolves a connection's SecretRef just in time, in trusted code only (DESIGN §2). The value never
  * leaves the invocation path: it is handed to the plugin and scrubbed from everything recorded.
  */
-export async function resolveSecret(env: Env, scope: string, ref: string): Promise<SecretResolution> {
+export async function resolveSecret(env: Env, scope: string, ref: string, orgId: string): Promise<SecretResolution> {
   if (ref.startsWith("vault://")) {
     const sealed = await scopeCatalog(env.SCOPE_CATALOG, scope).getSealedSecret(ref.slice("vault://".length));
     if (!sealed.ok) return { ok: false, reason: "the connection's vault secret is missing" };
@@ -25,8 +33,8 @@ export async function resolveSecret(env: Env, scope: string, ref: string): Promi
   if (ref.startsWith("env://")) {
     const name = ref.slice("env://".length);
     const value = (env as unknown as Record<string, unknown>)[name];
-    if (!name.startsWith(ENV_SECRET_PREFIX) || typeof value !== "string") {
-      return { ok: false, reason: `no Worker secret named ${name} (env:// secrets must be named ${ENV_SECRET_PREFIX}*)` };
+    if (!name.startsWith(envSecretPrefix(orgId)) || typeof value !== "string") {
+      return { ok: false, reason: `no Worker secret ${name} for this organization (env:// secrets are named ${envSecretPrefix(orgId)}*)` };
     }
     return { ok: true, value };
   }
