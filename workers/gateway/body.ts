@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
+import { readBounded } from "../../core/bytes";
 import { zodIssues } from "../../schemas";
 import { HttpError } from "./problem";
 
@@ -35,31 +36,10 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit
 }
 
 async function readLimited(request: Request, limit: number): Promise<string> {
-  const tooLarge = (): HttpError => new HttpError(413, "payload-too-large", `request body exceeds ${limit} bytes`);
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const read = await readBounded(request, limit);
+  if (!read.ok) throw new HttpError(413, "payload-too-large", `request body exceeds ${limit} bytes`);
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(read.bytes);
   } catch {
     throw new HttpError(400, "malformed-json", "request body is not valid UTF-8");
   }
