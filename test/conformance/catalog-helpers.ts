@@ -106,3 +106,30 @@ export async function joinAsMember(base: string, owner: Api, orgId: string, name
 export function addresses(answer: Answer): string[] {
   return ((answer.body.tools ?? []) as Array<{ address: string }>).map((t) => t.address).sort();
 }
+
+/** A Run as the conformance tests read it. */
+export type Run = {
+  id: string;
+  status: string;
+  address: string;
+  capabilities: string[];
+  principal: { userId: string };
+  approvals: Array<{ decision: string; by: string }>;
+  admission: {
+    outcome: string;
+    reason: { code: string };
+    rule: { kind: string; policyId?: string; scope?: string; level?: string; action: string } | null;
+    decidingScope: string | null;
+  };
+};
+export type Problem = { type: string; detail: string; runId?: string };
+
+export function describeAddress(api: Api, address: string): Promise<Answer> {
+  return api.get(`/v1/tools/describe?address=${encodeURIComponent(address)}`);
+}
+
+export async function createPolicy(api: Api, body: Record<string, unknown>): Promise<string> {
+  const res = await api.post("/v1/policies", body);
+  expect(res.status, res.text).toBe(201);
+  return (res.body.policy as { id: string }).id;
+}

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPetstore } from "../e2e/upstreams/petstore";
-import type { Answer, Api, Member } from "./catalog-helpers";
-import { addresses, apiClient, bearerHeaders, connect, importPetstore, joinAsMember, signUpOwner } from "./catalog-helpers";
+import type { Answer, Api, Member, Problem, Run } from "./catalog-helpers";
+import {
+  addresses,
+  apiClient,
+  bearerHeaders,
+  connect,
+  createPolicy,
+  describeAddress,
+  importPetstore,
+  joinAsMember,
+  signUpOwner,
+} from "./catalog-helpers";
 import type { Account } from "./helpers";
 import { createApiKey, usePlatform } from "./helpers";
 
@@ -12,22 +22,6 @@ const platform = usePlatform();
 
 const CANARY_ORG = "canary-org-3b7d1c55-shared-work-secret";
 const CANARY_M1 = "canary-m1-c04e8f2a-personal-secret";
-
-type Run = {
-  id: string;
-  status: string;
-  address: string;
-  capabilities: string[];
-  principal: { userId: string };
-  approvals: Array<{ decision: string; by: string }>;
-  admission: {
-    outcome: string;
-    reason: { code: string };
-    rule: { kind: string; policyId?: string; scope?: string; level?: string; action: string } | null;
-    decidingScope: string | null;
-  };
-};
-type Problem = { type: string; detail: string; runId?: string };
 
 let pets: Awaited<ReturnType<typeof startPetstore>>;
 let owner: Account;
@@ -50,16 +44,6 @@ async function runById(id: string): Promise<Run> {
   const res = await asOwner.get(`/v1/runs/${id}`);
   expect(res.status).toBe(200);
   return res.body.run as Run;
-}
-
-function describeAddress(api: Api, address: string): Promise<Answer> {
-  return api.get(`/v1/tools/describe?address=${encodeURIComponent(address)}`);
-}
-
-async function createPolicy(api: Api, body: Record<string, unknown>): Promise<string> {
-  const res = await api.post("/v1/policies", body);
-  expect(res.status, res.text).toBe(201);
-  return (res.body.policy as { id: string }).id;
 }
 
 /** Mints a key bound to a toolkit with the owner's unrestricted key. */
