@@ -1,10 +1,7 @@
+import type { RpcApi } from "../rpc";
 import type { AccountDirectory } from "./index";
 
-export type AccountDirectoryApi = {
-  [K in keyof Omit<AccountDirectory, keyof DurableObject>]: AccountDirectory[K] extends (...args: infer A) => infer R
-    ? (...args: A) => Promise<Awaited<R>>
-    : never;
-};
+export type AccountDirectoryApi = RpcApi<AccountDirectory>;
 
 /**
  * The one directory instance. A single instance keeps email uniqueness and key lookup to one

@@ -1,10 +1,7 @@
+import type { RpcApi } from "../rpc";
 import type { RunLedger } from "./index";
 
-export type RunLedgerApi = {
-  [K in keyof Omit<RunLedger, keyof DurableObject>]: RunLedger[K] extends (...args: infer A) => infer R
-    ? (...args: A) => Promise<Awaited<R>>
-    : never;
-};
+export type RunLedgerApi = RpcApi<RunLedger>;
 
 /** The ledger of one org. */
 export function runLedger(ns: DurableObjectNamespace<RunLedger>, orgId: string): RunLedgerApi {

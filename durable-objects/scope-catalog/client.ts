@@ -1,11 +1,8 @@
+import type { RpcApi } from "../rpc";
 import type { ScopeCatalog } from "./index";
 
 /** The catalog's RPC methods as a caller sees them: same arguments, results always awaited. */
-export type ScopeCatalogApi = {
-  [K in keyof Omit<ScopeCatalog, keyof DurableObject>]: ScopeCatalog[K] extends (...args: infer A) => infer R
-    ? (...args: A) => Promise<Awaited<R>>
-    : never;
-};
+export type ScopeCatalogApi = RpcApi<ScopeCatalog>;
 
 /**
  * The stub of the catalog holding one scope. Typed through ScopeCatalogApi rather than workerd's

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { StaticHeaders } from "../mcp/headers";
+import { StaticHeaders } from "../shared/headers";
 
 /** Deepest selection set the plugin generates; deeper ones multiply document size and upstream cost. */
 export const MAX_SELECTION_DEPTH = 5;

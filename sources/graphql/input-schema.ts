@@ -1,7 +1,7 @@
 import type { GraphQLArgument, GraphQLInputType } from "graphql";
 import { isEnumType, isInputObjectType, isListType, isNonNullType, isRequiredArgument, isRequiredInputField, isScalarType } from "graphql";
 import type { JsonObject } from "../../schemas";
-import { cleanText } from "../mcp/text";
+import { cleanText } from "../shared/text";
 
 /** Nesting bound for input objects; deeper structures are accepted as plain objects. */
 const MAX_INPUT_DEPTH = 5;

@@ -1,7 +1,7 @@
 import type { GraphQLSchema, IntrospectionQuery } from "graphql";
 import { buildClientSchema, buildSchema, getIntrospectionQuery, validateSchema } from "graphql";
-import { upstreamMessage } from "../mcp/text";
-import { placeCredential } from "../mcp/credential";
+import { upstreamMessage } from "../shared/text";
+import { placeCredential } from "../shared/credential";
 import type { Credential, GuardedFetch } from "../types";
 import { PluginError } from "../types";
 import type { GraphqlConfig } from "./config";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { JsonObject, ToolDefinition } from "../../schemas";
-import { placeCredential } from "../mcp/credential";
-import { upstreamMessage } from "../mcp/text";
+import { placeCredential } from "../shared/credential";
+import { upstreamMessage } from "../shared/text";
 import type { Credential, InvokeContext, InvokeResult } from "../types";
 import { parseGraphqlConfig } from "./config";
 import { fail, mapGraphqlAnswer } from "./response";

@@ -2,7 +2,7 @@ import type { GraphQLField, GraphQLObjectType, GraphQLSchema } from "graphql";
 import type { SideEffect, SourceManifest, ToolDefinition } from "../../schemas";
 import { SourceManifest as SourceManifestSchema } from "../../schemas";
 import { withHash } from "../hash";
-import { cleanText, DESCRIPTION_CAP, sanitizeToolName, uniqueName } from "../mcp/text";
+import { cleanText, DESCRIPTION_CAP, sanitizeToolName, uniqueName } from "../shared/text";
 import type { SourceContext } from "../types";
 import type { GraphqlConfig } from "./config";
 import { argumentsSchema } from "./input-schema";

@@ -1,6 +1,6 @@
 import type { JsonValue } from "../../schemas";
 import { JsonValue as JsonValueSchema } from "../../schemas";
-import { redactJson, upstreamMessage } from "../mcp/text";
+import { redactJson, upstreamMessage } from "../shared/text";
 import type { InvokeResult } from "../types";
 
 type Failure = Extract<InvokeResult, { ok: false }>;

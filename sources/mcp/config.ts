@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { StaticHeaders } from "./headers";
+import { StaticHeaders } from "../shared/headers";
 
 export const McpConfig = z
   .object({

@@ -4,7 +4,7 @@ import { $ZodError } from "zod/v4/core";
 import type { SideEffect } from "../../schemas";
 import type { InvokeResult } from "../types";
 import { PluginError } from "../types";
-import { upstreamMessage } from "./text";
+import { upstreamMessage } from "../shared/text";
 
 type Failure = Extract<InvokeResult, { ok: false }>;
 

@@ -4,10 +4,10 @@ import { JsonValue as JsonValueSchema } from "../../schemas";
 import type { Credential, InvokeContext, InvokeResult } from "../types";
 import { parseMcpConfig } from "./config";
 import { withMcpClient } from "./connect";
-import { placeCredential } from "./credential";
+import { placeCredential } from "../shared/credential";
 import { invokeFailure } from "./errors";
 import { McpInvocation } from "./map-tool";
-import { redactJson, upstreamMessage } from "./text";
+import { redactJson, upstreamMessage } from "../shared/text";
 
 /** Backstop for the SDK's per-request timer (its default is 60 s); the platform's signal is the real deadline. */
 const CALL_TIMEOUT_MS = 15 * 60_000;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { JsonObject, ToolDefinition } from "../../schemas";
 import { JsonObject as JsonObjectSchema } from "../../schemas";
-import { cleanText, DESCRIPTION_CAP, sanitizeToolName, uniqueName } from "./text";
+import { cleanText, DESCRIPTION_CAP, sanitizeToolName, uniqueName } from "../shared/text";
 
 /** Bound on one tool's schema, so a single upstream tool cannot bloat the catalog. */
 const SCHEMA_CHAR_CAP = 64_000;

@@ -6,10 +6,10 @@ import type { SourceContext } from "../types";
 import { PluginError } from "../types";
 import type { McpConfig } from "./config";
 import { withMcpClient } from "./connect";
-import { placeCredential } from "./credential";
+import { placeCredential } from "../shared/credential";
 import { resolveFailure } from "./errors";
 import { ListedTool, mapListedTool } from "./map-tool";
-import { cleanText } from "./text";
+import { cleanText } from "../shared/text";
 
 /** Per-request bound while listing; resolveTools has no platform deadline signal of its own. */
 const LIST_TIMEOUT_MS = 30_000;

@@ -1,4 +1,4 @@
-// Also used by sources/graphql: shared plugin helpers, to move to a sources/shared/ folder when one exists.
+// Shared by the source plugins (sources/*): one copy of the security-relevant helpers.
 import { z } from "zod";
 
 // RFC 9110 §5.1: a field name is a token; §5.5: a field value has no CR, LF or NUL.

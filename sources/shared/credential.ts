@@ -1,4 +1,4 @@
-// Also used by sources/graphql: shared plugin helpers, to move to a sources/shared/ folder when one exists.
+// Shared by the source plugins (sources/*): one copy of the security-relevant helpers.
 import type { Credential } from "../types";
 
 /** Where a credential ended up on the wire, and every form of it an upstream might echo back. */

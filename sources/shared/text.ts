@@ -1,4 +1,4 @@
-// Also used by sources/graphql: shared plugin helpers, to move to a sources/shared/ folder when one exists.
+// Shared by the source plugins (sources/*): one copy of the security-relevant helpers.
 /**
  * Text that comes from an upstream is untrusted: it lands in tool descriptions an agent reads and in
  * error messages a Run records. These helpers bound it, strip what can hide or reorder text, and take
