@@ -3,12 +3,13 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } fr
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { callTool } from "../invoke/call";
+import { APPROVER_TOOLS, callApproverTool } from "./approver-tools";
 import { DIRECT_PAGE_SIZE, directTools } from "./direct";
 import { callMetaTool } from "./meta-handlers";
 import { META_TOOLS } from "./meta-tools";
 import { errorResult, outcomeResult } from "./results";
 
-export type McpMode = "meta" | "direct";
+export type McpMode = "meta" | "direct" | "approvals";
 
 function cursorOffset(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
@@ -28,14 +29,17 @@ export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChar
       capabilities: { tools: { listChanged: false } },
       instructions:
         `Executor for ${auth.identity.user.email} in ${auth.identity.org.name}. ` +
-        (mode === "meta"
-          ? "Use search to find tools, describe to see a tool's schema and whether it needs approval, and execute to call it. Calls that need approval return a run id: check it with run_status."
-          : "Every tool you may use is listed; calls that need approval return a run id to check later."),
+        (mode === "approvals"
+          ? "You decide calls that wait for approval: pending_approvals lists them with exactly what each will run; decide approves or denies one."
+          : mode === "meta"
+            ? "Use search to find tools, describe to see a tool's schema and whether it needs approval, and execute to call it. Calls that need approval return a run id: check it with run_status."
+            : "Every tool you may use is listed; calls that need approval return a run id to check later."),
     },
   );
 
   server.setRequestHandler(ListToolsRequestSchema, async (request) => {
     if (mode === "meta") return { tools: META_TOOLS };
+    if (mode === "approvals") return { tools: APPROVER_TOOLS };
     const offset = cursorOffset(request.params?.cursor);
     const all = await directTools(env, auth.principal);
     const page = all.slice(offset, offset + DIRECT_PAGE_SIZE);
@@ -45,6 +49,11 @@ export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChar
 
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: args } = request.params;
+    if (mode === "approvals") {
+      const result = await callApproverTool(env, auth, name, args, inlineChars);
+      if (result === null) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
+      return result;
+    }
     if (mode === "meta") {
       const result = await callMetaTool({ env, auth, inlineChars, base }, name, args);
       if (result === null) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);

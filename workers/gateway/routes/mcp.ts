@@ -5,6 +5,7 @@ import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import { requireAuth } from "../auth/middleware";
 import type { AuthContext } from "../auth/principal";
 import type { AppEnv, Env } from "../env";
+import { approverAllowed } from "../mcp/approver-tools";
 import { inlineLimit } from "../mcp/results";
 import { mcpServer } from "../mcp/server";
 import { HttpError } from "../problem";
@@ -37,8 +38,13 @@ export const mcp = new Hono<AppEnv>()
   if (origin !== undefined && origin !== new URL(c.env.PUBLIC_URL).origin) {
     throw new HttpError(403, "forbidden", "Origin not allowed");
   }
-  const mode = c.req.query("tools") === "direct" ? "direct" : "meta";
+  const requested = c.req.query("tools");
+  const mode = requested === "direct" ? "direct" : requested === "approvals" ? "approvals" : "meta";
   const auth = await narrowed(c.env, c.get("auth"), c.req.query("toolkit"));
+  // The approver's endpoint is for people signed in through OAuth with their whole authority.
+  if (mode === "approvals" && !approverAllowed(auth)) {
+    throw new HttpError(403, "forbidden", "the approvals endpoint needs an OAuth sign-in with your whole authority (not an API key or a toolkit)");
+  }
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   const server = mcpServer(c.env, auth, mode, inlineLimit(c.env.MCP_INLINE_RESULT_CHARS), new URL(c.env.PUBLIC_URL).origin);
   await server.connect(transport);
