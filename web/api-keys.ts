@@ -67,7 +67,6 @@ export const apiKeysPage = new Hono<AppEnv>()
     if (!auth) return loginRedirect(c);
     c.header("cache-control", "no-store");
     return formAction(
-      c,
       async () => {
         const form = await readForm(c, KeyForm);
         const { key } = await createApiKey(c.env, auth, { name: form.name, toolkit: form.toolkit });

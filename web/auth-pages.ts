@@ -53,7 +53,6 @@ export const authPages = new Hono<AppEnv>()
   .get("/signup", (c) => c.html(signUpPage(csrfToken(c))))
   .post("/signup", (c) =>
     formAction(
-      c,
       async () => {
         const form = await readForm(c, SignUpForm);
         const result = await signUp(c.env, c.req.raw.headers, { email: form.email, password: form.password, orgName: form.orgName });
@@ -66,7 +65,6 @@ export const authPages = new Hono<AppEnv>()
   .get("/login", (c) => c.html(logInPage(csrfToken(c), safeNext(c.req.query("next")))))
   .post("/login", (c) =>
     formAction(
-      c,
       async () => {
         const form = await readForm(c, LogInForm);
         const result = await logIn(c.env, c.req.raw.headers, { email: form.email, password: form.password });

@@ -25,7 +25,6 @@ export async function readForm<S extends z.ZodType>(c: Context<AppEnv>, schema: 
 
 /** Runs a form action; an HttpError becomes the page re-rendered with its message and status. */
 export async function formAction(
-  c: Context<AppEnv>,
   action: () => Promise<Response>,
   render: (error: string, status: number) => Response | Promise<Response>,
 ): Promise<Response> {

@@ -43,7 +43,6 @@ export const membersPage = new Hono<AppEnv>()
     const auth = await pageAuth(c);
     if (!auth) return loginRedirect(c);
     return formAction(
-      c,
       async () => {
         const form = await readForm(c, InviteForm);
         const directory = accountDirectory(c.env.ACCOUNT_DIRECTORY);

@@ -3,7 +3,7 @@ import type { SQL } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { evidenceHash, hashValue, sha256Hex } from "../../core/evidence";
 import { newId } from "../../core/ids";
-import { canTransition } from "../../core/run-state";
+import { INITIAL_STATUSES, canTransition } from "../../core/run-state";
 import type { JsonValue, Result, Run, RunStatus } from "../../schemas";
 import { fail, ok } from "../../schemas";
 import { events, outputs, runs } from "./tables";
@@ -61,6 +61,8 @@ export async function recordRun(
   args: JsonValue | null,
   idempotencyKey: string | null,
 ): Promise<Result<{ run: Run; replayed: boolean }>> {
+  // A Run starts where a call can start (core/run-state); later states come only by transition.
+  if (!INITIAL_STATUSES.includes(input.status)) return fail("invalid_input", `a Run cannot be created as ${input.status}`);
   if (idempotencyKey) {
     const existing = db.select({ record: runs.record }).from(runs).where(eq(runs.idempotencyKey, idempotencyKey)).get();
     if (existing) return ok({ run: existing.record as Run, replayed: true });

@@ -97,6 +97,29 @@ describe("ScopeCatalog", () => {
     expect(source.ok && source.value.manifestHash).toBe(HASH_A);
   });
 
+  it("imports a source with its tools and first connection all at once, or not at all", async () => {
+    const c = catalog("org_import");
+    const source = { slug: "api", kind: "openapi", title: "API", config: {}, local: false };
+    const sealed = { id: "sec_abcdefgh12", ciphertext: "Y2lwaGVy", iv: "aXY=" };
+    // A connection of that name already exists: the whole import is refused and nothing is left.
+    await c.createConnection({ source: "api", name: "work", secretRef: null });
+    const clash = await c.importSource({
+      source,
+      tools: [tool("one", HASH_A)],
+      manifestHash: HASH_A,
+      connection: { name: "work", secretRef: `vault://${sealed.id}`, sealed },
+    });
+    expect(clash.ok ? null : clash.error.code).toBe("conflict");
+    expect(await c.listSources()).toEqual({ ok: true, value: [] });
+    expect((await c.getSealedSecret(sealed.id)).ok).toBe(false);
+    const dupes = await c.importSource({ source, tools: [tool("x", HASH_A), tool("x", HASH_B)], manifestHash: HASH_A });
+    expect(dupes.ok).toBe(false);
+    expect(await c.listSources()).toEqual({ ok: true, value: [] });
+
+    const done = await c.importSource({ source, tools: [tool("one", HASH_A)], manifestHash: HASH_A, connection: { name: "prod", secretRef: null } });
+    expect(done.ok && [done.value.source.slug, done.value.tools.added, done.value.connection?.name]).toEqual(["api", ["one"], "prod"]);
+  });
+
   it("keeps many named connections per source, holding only a SecretRef", async () => {
     const c = catalog("user_conns");
     const work = await c.createConnection({ source: "github", name: "work", secretRef: "vault://abcdef012345" });

@@ -23,6 +23,7 @@ import {
 import * as conns from "./connections";
 import * as pols from "./policies";
 import type { CatalogTool } from "./rows";
+import { importSource } from "./import";
 import type { SearchHit } from "./search";
 import { rebuildIndex, searchTools } from "./search";
 import * as srcs from "./sources";
@@ -48,6 +49,10 @@ const ToolSync = z.object({
   auth: z.array(AuthTemplate).max(32).default([]),
   /** An uploaded document to keep with the source (stored in chunks). */
   document: z.string().max(64 * 1024 * 1024).optional(),
+});
+const ImportInput = ToolSync.extend({
+  source: SourceInput,
+  connection: ConnectionInput.omit({ source: true }).extend({ sealed: SealedInput.optional() }).optional(),
 });
 
 /**
@@ -84,6 +89,18 @@ export class ScopeCatalog extends DurableObject {
     return this.#guard((scope) => {
       const parsed = parseInput(SourceInput, input);
       return parsed.ok ? srcs.createSource(this.#db, scope, parsed.value, Date.now()) : parsed;
+    });
+  }
+
+  /** A source, its tools and optionally its first connection, in one transaction (import.ts). */
+  importSource(input: unknown): Result<{ source: Source; tools: ToolSyncReport; connection: Connection | null }> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(ImportInput, input);
+      if (!parsed.ok) return parsed;
+      const { source, tools, manifestHash, auth, document, connection } = parsed.value;
+      const manifest = document === undefined ? { hash: manifestHash, auth } : { hash: manifestHash, auth, document };
+      const conn = connection ? { input: { name: connection.name, secretRef: connection.secretRef }, ...(connection.sealed ? { sealed: connection.sealed } : {}) } : undefined;
+      return importSource(this.ctx.storage, this.#db, scope, { source, tools, manifest, ...(conn ? { connection: conn } : {}) }, Date.now());
     });
   }
 

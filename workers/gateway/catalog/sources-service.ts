@@ -6,7 +6,8 @@ import { manifestHash } from "../../../sources/hash";
 import type { Credential } from "../../../sources/types";
 import { PluginError } from "../../../sources/types";
 import { resolveSecret, scrub } from "../secrets/resolve";
-import { assertEnvRefAllowed, createConnection } from "./connections-service";
+import { seal } from "../secrets/vault";
+import { assertEnvRefAllowed } from "./connections-service";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { egressFor } from "../invoke/egress";
@@ -80,29 +81,22 @@ export async function addSource(env: Env, auth: AuthContext, req: SourceRequest)
   }
   const credential = await discoveryCredential(env, auth, req.scope, req.connection);
   const manifest = await resolveManifest(env, req.kind, req.config, req.local, req.document, credential);
-  const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
-  const source = unwrap(
-    await catalog.createSource({ slug: req.slug, kind: req.kind, title: req.title ?? (manifest.title || req.slug), config: req.config, local: req.local }),
+  const first = req.connection;
+  const sealed = first?.secret !== undefined ? await seal(env.VAULT_KEY, scope, first.secret) : undefined;
+  // Source, tools, document and first connection land in one catalog transaction: all or nothing.
+  const imported = unwrap(
+    await scopeCatalog(env.SCOPE_CATALOG, scope).importSource({
+      source: { slug: req.slug, kind: req.kind, title: req.title ?? (manifest.title || req.slug), config: req.config, local: req.local },
+      tools: manifest.tools,
+      manifestHash: await manifestHash(manifest),
+      auth: manifest.auth,
+      ...(req.document !== undefined ? { document: req.document } : {}),
+      ...(first
+        ? { connection: { name: first.name, secretRef: sealed ? `vault://${sealed.id}` : (first.secretRef ?? null), ...(sealed ? { sealed } : {}) } }
+        : {}),
+    }),
   );
-  const synced = await catalog.syncTools(req.slug, {
-    tools: manifest.tools,
-    manifestHash: await manifestHash(manifest),
-    auth: manifest.auth,
-    ...(req.document !== undefined ? { document: req.document } : {}),
-  });
-  if (!synced.ok) {
-    await catalog.deleteSource(req.slug); // keep "bad input changes nothing" when the manifest is refused
-    unwrap(synced);
-  }
-  if (req.connection) {
-    try {
-      await createConnection(env, auth, { scope: req.scope, source: req.slug, ...req.connection });
-    } catch (error) {
-      await catalog.deleteSource(req.slug);
-      throw error;
-    }
-  }
-  return { source: unwrap(await catalog.getSource(req.slug)), tools: unwrap(synced) };
+  return { source: imported.source, tools: imported.tools };
 }
 
 async function discoveryCredential(
