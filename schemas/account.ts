@@ -38,6 +38,14 @@ export const ToolkitRef = z
   .regex(/^[a-z][a-z0-9_-]{0,63}\/[a-z0-9][a-z0-9-]{0,62}$/, "must be <scope>/<toolkit-slug>");
 export type ToolkitRef = z.infer<typeof ToolkitRef>;
 
+/**
+ * What a credential may do beyond search, describe and call (DESIGN invariant 9). A person's
+ * interactive sign-in (session) holds both; an OAuth grant holds `approve` (the person consented
+ * in a browser); an API key holds only what was granted to it when it was minted.
+ */
+export const CredentialCapability = z.enum(["approve", "manage-keys"]);
+export type CredentialCapability = z.infer<typeof CredentialCapability>;
+
 export const ApiKeyInput = z
   .object({ name: z.string().trim().min(1, "must not be empty").max(100), toolkit: ToolkitRef.nullable().default(null) })
   .strict();

@@ -1,7 +1,7 @@
 import { toolkitToNarrowing } from "../../../core/toolset";
 import { accountDirectory } from "../../../durable-objects/account-directory/client";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
-import type { Identity, Narrowing, Principal, PrincipalKind, ToolkitRef } from "../../../schemas";
+import type { CredentialCapability, Identity, Narrowing, Principal, PrincipalKind, ToolkitRef } from "../../../schemas";
 import { GrantProps } from "../../../schemas";
 import type { Env } from "../env";
 import { tokenHash } from "./crypto";
@@ -12,8 +12,11 @@ import { oauthServer, resourceUrl } from "./oauth";
 export type AuthContext = {
   principal: Principal;
   identity: Identity;
-  /** The toolkit the credential is narrowed to, if any. */
-  grant: { toolkit: ToolkitRef | null };
+  /**
+   * The toolkit the credential is narrowed to, if any, and what it may do beyond search, describe
+   * and call (approve others' calls, mint keys): see schemas/account.ts CredentialCapability.
+   */
+  grant: { toolkit: ToolkitRef | null; capabilities: readonly CredentialCapability[] };
 };
 
 export const API_KEY_PREFIX = "exk";
@@ -37,10 +40,11 @@ export async function buildAuthContext(
   credentialId: string,
   identity: Identity,
   toolkit: ToolkitRef | null,
+  capabilities: readonly CredentialCapability[],
 ): Promise<AuthContext> {
   return {
     identity,
-    grant: { toolkit },
+    grant: { toolkit, capabilities },
     principal: {
       kind,
       credentialId,
@@ -62,7 +66,7 @@ export async function authenticateBearer(env: Env, resource: Resource, token: st
   if (token.startsWith(`${API_KEY_PREFIX}_`)) {
     const found = await directory.resolveApiKey(await tokenHash(token));
     if (!found.ok) return null;
-    return buildAuthContext(env, "api_key", found.value.key.id, found.value.identity, found.value.key.toolkit);
+    return buildAuthContext(env, "api_key", found.value.key.id, found.value.identity, found.value.key.toolkit, []);
   }
   const expected = resourceUrl(env, resource);
   const validated = await oauthServer(env).validateToken(expected, token, env);
@@ -72,12 +76,12 @@ export async function authenticateBearer(env: Env, resource: Resource, token: st
   if (!props.success) return null;
   const identity = await directory.identity(props.data.userId, props.data.orgId);
   if (!identity.ok) return null; // membership ended since the grant: the token no longer works
-  return buildAuthContext(env, "oauth", `oauth:${validated.clientId}`, identity.value, props.data.toolkit);
+  return buildAuthContext(env, "oauth", `oauth:${validated.clientId}`, identity.value, props.data.toolkit, ["approve"]);
 }
 
 /** Resolves a session cookie value to its live identity. */
 export async function authenticateSession(env: Env, sessionToken: string): Promise<AuthContext | null> {
   const session = await accountDirectory(env.ACCOUNT_DIRECTORY).readSession(await tokenHash(sessionToken));
   if (!session.ok) return null;
-  return buildAuthContext(env, "session", session.value.id, session.value.identity, null);
+  return buildAuthContext(env, "session", session.value.id, session.value.identity, null, ["approve", "manage-keys"]);
 }
