@@ -2,10 +2,13 @@
 import { approvalBench } from "./approval";
 import { callOverhead } from "./call-overhead";
 import { importGithub } from "./import-github";
+import { importMemory } from "./import-memory";
 import { mcpBench } from "./mcp";
 
 const only = process.argv[2];
 if (!only || only === "import") await importGithub();
+// Minutes of child processes (a heap bisection per case): only when asked for by name.
+if (only === "import-memory") await importMemory();
 if (!only || only === "calls") await callOverhead();
 if (!only || only === "mcp") await mcpBench();
 if (!only || only === "approvals") await approvalBench();

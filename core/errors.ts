@@ -14,7 +14,11 @@ export type DomainErrorCode =
   /** The caller described one tool inconsistently (e.g. a connection the address does not name). */
   | "inconsistent_tool"
   /** A value has no RFC 8785 canonical JSON form (non-finite number, function, cycle, …). */
-  | "not_canonicalizable";
+  | "not_canonicalizable"
+  /** A schema pattern that only a backtracking regex engine could run (DESIGN invariant 10). */
+  | "uncheckable_pattern"
+  /** Checking arguments against a schema's patterns would exceed the bounded work per call (invariant 10). */
+  | "pattern_work_limit";
 
 export interface DomainErrorOptions {
   /** The failing field or segment, e.g. `connection` or `$.items[2]`. */

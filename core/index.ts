@@ -34,3 +34,6 @@ export type { AdmissibleTool } from "./admission";
 
 export { canonicalJson, evidenceHash, hashValue, sha256Hex, verifyChain } from "./evidence";
 export type { ChainBreak, ChainLink, ChainVerification, VerifyOptions } from "./evidence";
+
+export { JSON_LIMITS, breachMessage, cloneBytes, describeBreach, parseJson, scanJsonText, scanJsonValue } from "./json";
+export type { JsonBoundary, JsonBreach, JsonLimits, ParsedJson } from "./json";

@@ -39,15 +39,30 @@ export const ToolkitRef = z
 export type ToolkitRef = z.infer<typeof ToolkitRef>;
 
 /**
- * What a credential may do beyond search, describe and call (DESIGN invariant 9). A person's
- * interactive sign-in (session) holds both; an OAuth grant holds `approve` (the person consented
- * in a browser); an API key holds only what was granted to it when it was minted.
+ * What a credential may do beyond search, describe and call (DESIGN invariant 9):
+ * - `approve`: decide other credentials' gated calls;
+ * - `administer`: change what is placed in a scope (sources, connections, policies, toolkits, tool
+ *   grants) and invite members: an agent that could loosen the policy gating it could approve itself;
+ * - `manage-keys`: mint, list and revoke API keys.
+ * A person's interactive sign-in (session) holds all three; an OAuth grant holds `approve`, plus
+ * `administer` when it is for the HTTP API (the person consented in a browser); an API key holds
+ * only what was granted to it when it was minted.
  */
-export const CredentialCapability = z.enum(["approve", "manage-keys"]);
+export const CredentialCapability = z.enum(["approve", "administer", "manage-keys"]);
 export type CredentialCapability = z.infer<typeof CredentialCapability>;
 
 export const ApiKeyInput = z
-  .object({ name: z.string().trim().min(1, "must not be empty").max(100), toolkit: ToolkitRef.nullable().default(null) })
+  .object({
+    name: z.string().trim().min(1, "must not be empty").max(100),
+    toolkit: ToolkitRef.nullable().default(null),
+    capabilities: z
+      .array(CredentialCapability)
+      .max(3)
+      .default([])
+      .transform((list) => [...new Set(list)].sort()),
+    /** When the key stops working (epoch ms); null = until revoked. */
+    expiresAt: EpochMs.nullable().default(null),
+  })
   .strict();
 export type ApiKeyInput = z.infer<typeof ApiKeyInput>;
 
@@ -59,6 +74,10 @@ export const ApiKey = z.object({
   orgId: ScopeId,
   userId: RecordId,
   toolkit: ToolkitRef.nullable(),
+  capabilities: z.array(CredentialCapability),
+  expiresAt: EpochMs.nullable(),
+  /** The key that minted this one (it stops working when its parent does). */
+  parentKeyId: RecordId.nullable(),
   createdAt: EpochMs,
   lastUsedAt: EpochMs.nullable(),
   revokedAt: EpochMs.nullable(),
@@ -73,6 +92,8 @@ export const Member = z.object({
   role: OrgRole,
   status: z.enum(["active", "invited"]),
   userId: RecordId.nullable(),
+  /** For an invitation: when its link stops working (null: made before links, re-send it). */
+  expiresAt: EpochMs.nullable(),
 });
 export type Member = z.infer<typeof Member>;
 
@@ -83,3 +104,24 @@ export type Identity = z.infer<typeof Identity>;
 /** The grant an OAuth token carries (`props`): the user, the org, and an optional toolkit. */
 export const GrantProps = z.object({ userId: RecordId, orgId: ScopeId, toolkit: ToolkitRef.nullable() });
 export type GrantProps = z.infer<typeof GrantProps>;
+
+/** `POST /v1/signup/verify` and the invitation routes: a single-use token from a mailed link. */
+export const EmailToken = z.string().regex(/^(ver|inv)_[0-9a-z]{32}$/, "must be the token from the emailed link");
+
+export const VerifyInput = z.object({ token: EmailToken }).strict();
+export const InvitationAcceptInput = z.object({ token: EmailToken }).strict();
+export const InvitationSignUpInput = z
+  .object({ token: EmailToken, password: Password, orgName: OrgName.optional() })
+  .strict();
+export type InvitationSignUpInput = z.infer<typeof InvitationSignUpInput>;
+
+/** An invitation as its link holder sees it. */
+export const Invitation = z.object({
+  orgId: ScopeId,
+  orgName: z.string(),
+  email: z.string(),
+  role: OrgRole,
+  invitedBy: z.string(),
+  expiresAt: EpochMs,
+});
+export type Invitation = z.infer<typeof Invitation>;

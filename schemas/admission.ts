@@ -14,6 +14,8 @@ export const AdmissionReasonCode = z.enum([
   "not_visible",
   "outside_toolkit",
   "awaiting_review",
+  /** DESIGN invariant 6: the tool now sends its request or credential somewhere its grant does not cover. */
+  "destination_moved",
 ]);
 export type AdmissionReasonCode = z.infer<typeof AdmissionReasonCode>;
 

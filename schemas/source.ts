@@ -5,11 +5,18 @@ import { AuthTemplate, ToolDefinition } from "./tool";
 export const SourceKind = z.enum(["openapi", "graphql", "mcp", "custom"]);
 export type SourceKind = z.infer<typeof SourceKind>;
 
+/**
+ * The most tools one source may have: 4x GitHub's REST description (1,223 operations), and far more
+ * than any single API we know of describes. Every tool is a catalog row, a search-index entry and a
+ * line of a direct-mode MCP listing, so the count is bounded like the bytes (DESIGN invariant 10).
+ */
+export const MAX_SOURCE_TOOLS = 5_000;
+
 /** What `resolveTools(config)` returns: the only thing the core sees of a source. */
 export const SourceManifest = z.object({
   kind: SourceKind,
   title: z.string().max(256).default(""),
-  tools: z.array(ToolDefinition).max(50_000),
+  tools: z.array(ToolDefinition).max(MAX_SOURCE_TOOLS),
   auth: z.array(AuthTemplate).max(32).default([]),
 });
 export type SourceManifest = z.infer<typeof SourceManifest>;

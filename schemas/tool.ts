@@ -27,6 +27,25 @@ export const ToolDefinition = z.object({
 });
 export type ToolDefinition = z.infer<typeof ToolDefinition>;
 
+/**
+ * Where a tool's request goes, and with it the credential placed on it (DESIGN invariant 6), as its
+ * source plugin states it: method and URL template for HTTP (`GET https://api.example.com/v1/pets/{petId}`),
+ * the endpoint for GraphQL and MCP.
+ */
+export const Destination = z.string().min(1).max(8192);
+export type Destination = z.infer<typeof Destination>;
+
+/**
+ * What a grant covers beyond the definition (DESIGN invariant 6): the destination, and the source's
+ * auth templates (by hash, `core/grant` authFingerprint) that say how and where the credential is sent.
+ */
+export const GrantTarget = z.object({ destination: Destination, auth: Sha256Hex });
+export type GrantTarget = z.infer<typeof GrantTarget>;
+
+/** A definition as the catalog stores it: the plugin's, with the destination the platform derived. */
+export const CatalogToolDefinition = ToolDefinition.extend({ destination: Destination });
+export type CatalogToolDefinition = z.infer<typeof CatalogToolDefinition>;
+
 /** Review state: a spec refresh adds new operations ungranted (DESIGN invariant 6). */
 export const ToolStatus = z.enum(["granted", "awaiting_review"]);
 export type ToolStatus = z.infer<typeof ToolStatus>;

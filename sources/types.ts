@@ -12,6 +12,12 @@ export interface SourcePlugin<Config> {
   parseConfig(config: unknown): { ok: true; config: Config } | { ok: false; errors: Array<{ path: string; message: string }> };
   resolveTools(config: Config, ctx: SourceContext): Promise<SourceManifest>;
   invokeTool(tool: ToolDefinition, args: JsonObject, credential: Credential | null, ctx: InvokeContext): Promise<InvokeResult>;
+  /**
+   * Where `invokeTool` sends this tool's request, and with it the credential (DESIGN invariant 6): a
+   * pure function of the stored definition and config, e.g. `GET https://api.example.com/pets/{petId}`.
+   * A grant covers it, so a refresh that changes it needs review again.
+   */
+  destination(tool: ToolDefinition, config: Config): string;
 }
 
 /** All upstream traffic: the egress guard checks the URL and every redirect (DESIGN invariant 4). */
@@ -25,6 +31,8 @@ export interface SourceContext {
   readonly progress?: (resolved: number) => void;
   /** A credential for discovery, when the upstream needs one to describe itself (GraphQL introspection, MCP tools/list). */
   readonly credential?: Credential;
+  /** Reports a value derived from the credential (see InvokeContext.secret). */
+  readonly secret?: (value: string) => void;
 }
 
 export interface InvokeContext {
@@ -37,6 +45,13 @@ export interface InvokeContext {
    * idempotency keys send it (OpenAPI: the `Idempotency-Key` header on non-GET requests).
    */
   readonly idempotencyKey?: string;
+  /**
+   * Reports a value the plugin derived from the credential and put on the wire (an OAuth access
+   * token from a client-credentials exchange, a computed Basic header): the platform then removes
+   * it, in every encoding, from everything the call returns (DESIGN invariant 1). The credential's
+   * own secret needs no report.
+   */
+  readonly secret?: (value: string) => void;
 }
 
 /**

@@ -14,10 +14,20 @@ import { loginRedirect, pageAuth } from "./session";
 
 const FLASH = "executor_new_key";
 
+const EXPIRY_DAYS = ["", "7", "30", "90", "365"] as const;
 const KeyForm = z.object({
   name: z.string().trim().min(1, "must not be empty").max(100),
   toolkit: z.union([z.literal("").transform(() => null), ToolkitRef]),
+  approve: z.literal("on").optional(),
+  administer: z.literal("on").optional(),
+  "manage-keys": z.literal("on").optional(),
+  expires: z.enum(EXPIRY_DAYS).default(""),
 });
+
+function describeKey(k: { capabilities: string[]; expiresAt: number | null }): string {
+  const can = k.capabilities.length ? k.capabilities.join(", ") : "call tools only";
+  return k.expiresAt ? `${can}; expires ${new Date(k.expiresAt).toISOString().slice(0, 10)}` : can;
+}
 
 /** Toolkits the signed-in person can bind a key to: those placed in their org or user scope. */
 export async function toolkitChoices(env: Env, auth: AuthContext): Promise<string[]> {
@@ -28,7 +38,7 @@ export async function toolkitChoices(env: Env, auth: AuthContext): Promise<strin
 async function render(env: Env, auth: AuthContext, csrf: string, opts: { created?: string; error?: string } = {}) {
   const [keys, toolkits] = await Promise.all([listApiKeys(env, auth), toolkitChoices(env, auth)]);
   const rows = keys.map(
-    (k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.toolkit ?? "whole scope"}</td>
+    (k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.toolkit ?? "whole scope"}</td><td>${describeKey(k)}</td>
       <td>${k.revokedAt ? "revoked" : html`<form class="inline" method="post" action="/api-keys/${k.id}/revoke">
         <input type="hidden" name="csrf" value="${csrf}"><button>Revoke</button></form>`}</td></tr>`,
   );
@@ -44,10 +54,20 @@ async function render(env: Env, auth: AuthContext, csrf: string, opts: { created
         <label for="name">Name</label><input id="name" name="name" type="text" required placeholder="backend-prod">
         <label for="toolkit">Limit to toolkit</label>
         <select id="toolkit" name="toolkit"><option value="">Whole scope</option>${toolkits.map((t) => html`<option>${t}</option>`)}</select>
+        <fieldset><legend>Beyond calling tools, this key may</legend>
+          <label><input type="checkbox" name="administer"> change sources, connections, policies and toolkits</label>
+          <label><input type="checkbox" name="manage-keys"> create and revoke API keys (never broader than itself)</label>
+          ${auth.identity.role === "owner"
+            ? html`<label><input type="checkbox" name="approve"> approve other credentials' calls (give this only to a person's tool, never an agent)</label>`
+            : ""}
+        </fieldset>
+        <label for="expires">Expires</label>
+        <select id="expires" name="expires"><option value="">Never (until revoked)</option><option value="7">in 7 days</option>
+          <option value="30">in 30 days</option><option value="90">in 90 days</option><option value="365">in a year</option></select>
         <button type="submit">Create API key</button>
       </form>
       <h2>Your keys</h2>
-      <table><thead><tr><th>Name</th><th>Key</th><th>Toolkit</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
+      <table><thead><tr><th>Name</th><th>Key</th><th>Toolkit</th><th>May</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
     { email: auth.identity.user.email, csrf },
   );
 }
@@ -69,7 +89,9 @@ export const apiKeysPage = new Hono<AppEnv>()
     return formAction(
       async () => {
         const form = await readForm(c, KeyForm);
-        const { key } = await createApiKey(c.env, auth, { name: form.name, toolkit: form.toolkit });
+        const capabilities = (["administer", "approve", "manage-keys"] as const).filter((cap) => form[cap] === "on");
+        const expiresAt = form.expires === "" ? null : Date.now() + Number(form.expires) * 86_400_000;
+        const { key } = await createApiKey(c.env, auth, { name: form.name, toolkit: form.toolkit, capabilities, expiresAt });
         // Post/Redirect/Get: the key rides a one-minute HttpOnly cookie to the next page view, which
         // shows it once and clears it, so reloading never re-submits the form and mints another key.
         setCookie(c, FLASH, key, { prefix: "host", httpOnly: true, sameSite: "Strict", maxAge: 60 });

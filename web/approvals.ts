@@ -7,7 +7,7 @@ import { csrfToken, verifyCsrf } from "../workers/gateway/auth/cookies";
 import type { AuthContext } from "../workers/gateway/auth/principal";
 import { verifyResumeLink } from "../workers/gateway/auth/resume-link";
 import type { AppEnv } from "../workers/gateway/env";
-import { decideRun, mayDecide } from "../workers/gateway/invoke/approvals";
+import { canSeeRun, decideRun, mayDecide } from "../workers/gateway/invoke/approvals";
 import { resumeRefs } from "../workers/gateway/invoke/respond";
 import { HttpError } from "../workers/gateway/problem";
 import { unwrap } from "../workers/gateway/result";
@@ -46,13 +46,29 @@ function reviewPage(auth: AuthContext, run: Run, args: unknown, token: string, c
   );
 }
 
+/** What a decider sees once their decision took the Run out of their sight (canSeeRun). */
+function decidedPage(auth: AuthContext, decision: "approve" | "deny", csrf: string) {
+  return page(
+    "Decision recorded",
+    html`<h1>Decision recorded</h1>
+      <p id="decided">You ${decision === "approve" ? "approved" : "denied"} this call. Its record is now visible only to the person who made it and the organization's owners.</p>`,
+    who(auth, csrf),
+  );
+}
+
+/**
+ * The Run behind a review link, for this viewer. The link only says which Run; whether the viewer may
+ * read it is the rule `/v1/runs/:id` applies (canSeeRun): while it waits, those entitled to decide
+ * it; afterwards the caller and owners. A link this viewer may not use answers exactly like a forged,
+ * expired or foreign one.
+ */
 async function loadFromLink(c: Context<AppEnv>, auth: AuthContext): Promise<{ run: Run; args: unknown; token: string }> {
   const token = c.req.param("token") ?? "";
   const claims = await verifyResumeLink(c.env, token);
-  // A forged, expired or foreign link answers alike.
-  if (!claims || claims.orgId !== auth.principal.orgId) throw new HttpError(404, "not-found", "this link is invalid or has expired");
+  const invalid = (): HttpError => new HttpError(404, "not-found", "this link is invalid or has expired");
+  if (!claims || claims.orgId !== auth.principal.orgId) throw invalid();
   const found = await runLedger(c.env.RUN_LEDGER, claims.orgId).get(claims.runId);
-  if (!found.ok) throw new HttpError(404, "not-found", "this link is invalid or has expired");
+  if (!found.ok || !canSeeRun(auth, found.value.run)) throw invalid();
   return { run: found.value.run, args: found.value.input, token };
 }
 
@@ -107,5 +123,11 @@ export const approvalsPages = new Hono<AppEnv>()
       error = e.message;
     }
     const after = unwrap(await runLedger(c.env.RUN_LEDGER, auth.principal.orgId).get(run.id));
+    // The same rule after the decision: a decider who may no longer see the Run is told their decision
+    // was recorded, and nothing of the Run (its output is not theirs to read: canSeeRun).
+    if (!canSeeRun(auth, after.run)) {
+      if (error) throw new HttpError(404, "not-found", "this link is invalid or has expired");
+      return c.html(decidedPage(auth, decision, csrfToken(c)));
+    }
     return c.html(reviewPage(auth, after.run, after.input, token, csrfToken(c), error), error ? 409 : 200);
   });

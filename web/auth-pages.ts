@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
-import { Email, OrgName, Password } from "../schemas";
-import { logIn, logOut, signUp } from "../workers/gateway/accounts/service";
+import { Email, EmailToken, OrgName, Password } from "../schemas";
+import { logIn, logOut, signUp, verifySignUp } from "../workers/gateway/accounts/service";
 import { clearSessionCookie, csrfToken, readSessionCookie, setSessionCookie, verifyCsrf } from "../workers/gateway/auth/cookies";
 import type { AppEnv } from "../workers/gateway/env";
 import { formAction, readForm } from "./forms";
@@ -32,6 +32,26 @@ function signUpPage(csrf: string, error?: string) {
   );
 }
 
+function checkEmailPage(email: string, development: boolean) {
+  return page(
+    "Check your email",
+    html`<h1>Check your email</h1>
+      <p id="check-email">We sent a link to <strong>${email}</strong>. Open it to finish creating your account; it works once, for 24 hours.</p>
+      ${development ? html`<p class="notice">Running locally: messages go to the <a id="dev-mailbox" href="/dev/mailbox">development mailbox</a>.</p>` : ""}`,
+  );
+}
+
+function verifyPage(csrf: string, token: string, error?: string) {
+  return page(
+    "Confirm your email",
+    html`<h1>Confirm your email</h1>${errorBox(error)}
+      ${error
+        ? html`<p><a href="/signup">Sign up again</a> or <a href="/login">log in</a>.</p>`
+        : html`<form method="post" action="/verify/${token}"><input type="hidden" name="csrf" value="${csrf}">
+            <p>Confirm this address and create your account.</p><button id="confirm" type="submit">Create my account</button></form>`}`,
+  );
+}
+
 function logInPage(csrf: string, next: string, error?: string) {
   return page(
     "Log in",
@@ -47,7 +67,7 @@ function logInPage(csrf: string, next: string, error?: string) {
   );
 }
 
-/** Sign-up, log-in and log-out pages, server-rendered, CSRF-protected. */
+/** Sign-up (verified by a mailed link), log-in and log-out pages, server-rendered, CSRF-protected. */
 export const authPages = new Hono<AppEnv>()
   .get("/", async (c) => c.redirect((await pageAuth(c)) ? "/connect" : "/login", 303))
   .get("/signup", (c) => c.html(signUpPage(csrfToken(c))))
@@ -55,11 +75,29 @@ export const authPages = new Hono<AppEnv>()
     formAction(
       async () => {
         const form = await readForm(c, SignUpForm);
-        const result = await signUp(c.env, c.req.raw.headers, { email: form.email, password: form.password, orgName: form.orgName });
+        const { email } = await signUp(c.env, c.req.raw.headers, { email: form.email, password: form.password, orgName: form.orgName });
+        return c.html(checkEmailPage(email, c.env.EXECUTOR_ENV === "development"), 202);
+      },
+      (error, status) => c.html(signUpPage(csrfToken(c), error), status as 400),
+    ),
+  )
+  // GET only shows a button: mail scanners that prefetch links must not use up a single-use token.
+  .get("/verify/:token", (c) => {
+    const token = EmailToken.safeParse(c.req.param("token"));
+    c.header("cache-control", "no-store");
+    return c.html(verifyPage(csrfToken(c), token.success ? token.data : "", token.success ? undefined : "This link is invalid or has expired."));
+  })
+  .post("/verify/:token", (c) =>
+    formAction(
+      async () => {
+        await readForm(c, z.object({}));
+        const token = EmailToken.safeParse(c.req.param("token"));
+        if (!token.success) return c.html(verifyPage(csrfToken(c), "", "This link is invalid or has expired."), 404);
+        const result = await verifySignUp(c.env, token.data);
         setSessionCookie(c, result.sessionToken);
         return c.redirect("/connect", 303);
       },
-      (error, status) => c.html(signUpPage(csrfToken(c), error), status as 400),
+      (error, status) => c.html(verifyPage(csrfToken(c), "", error), status as 400),
     ),
   )
   .get("/login", (c) => c.html(logInPage(csrfToken(c), safeNext(c.req.query("next")))))

@@ -7,6 +7,8 @@ import { approvalsPages } from "./approvals";
 import { authPages } from "./auth-pages";
 import { connectPage } from "./connect";
 import { consent } from "./consent";
+import { devMailboxPages } from "./dev-mailbox";
+import { invitationPages } from "./invitations";
 import { membersPage } from "./members";
 
 /** Every page people see, server-rendered by the gateway. Form posts are capped at 64 KiB. */
@@ -25,4 +27,6 @@ export const web = new Hono<AppEnv>()
   .route("/", apiKeysPage)
   .route("/", membersPage)
   .route("/", consent)
-  .route("/", approvalsPages);
+  .route("/", approvalsPages)
+  .route("/", invitationPages)
+  .route("/", devMailboxPages);

@@ -11,6 +11,6 @@ declare namespace Cloudflare {
   interface Env extends GatewayEnv {}
   interface GlobalProps {
     mainModule: GatewayModule;
-    durableNamespaces: "ScopeCatalog" | "AccountDirectory" | "RateLimiter" | "RunLedger";
+    durableNamespaces: "ScopeCatalog" | "AccountDirectory" | "RateLimiter" | "RunLedger" | "LedgerAnchor";
   }
 }

@@ -7,6 +7,8 @@ import { chainOf, policy } from "../testing/fixtures";
 import { admit, type AdmissibleTool } from "./index";
 
 const bob = { chain: chainOf("org_acme", "user_bob"), narrowings: [] as Narrowing[] };
+const AUTH = "1".repeat(64);
+const HERE = { destination: "GET https://api.github.com/repos/{owner}/{repo}", auth: AUTH };
 
 function entry(overrides: Partial<AdmissibleTool> = {}): AdmissibleTool {
   return {
@@ -15,6 +17,7 @@ function entry(overrides: Partial<AdmissibleTool> = {}): AdmissibleTool {
     connection: { scope: "org_acme", name: "work" },
     sideEffect: "read",
     status: "granted",
+    target: { current: HERE, granted: HERE, moved: false },
     ...overrides,
   };
 }
@@ -61,6 +64,33 @@ describe("admit", () => {
     const decision = admit(bob, entry({ status: "awaiting_review" }), [policy("org_acme", "approve")]);
     expect(decision.outcome).toBe("reject");
     expect(decision.reason.code).toBe("awaiting_review");
+  });
+
+  it("rejects a tool a refresh moved (grant withdrawn), distinctly from a new one, even when a policy would approve it", () => {
+    const moved = entry({ status: "awaiting_review", target: { current: HERE, granted: { ...HERE, destination: "GET https://old.example.com/x" }, moved: true } });
+    const decision = admit(bob, moved, [policy("org_acme", "approve")]);
+    expect(decision.outcome).toBe("reject");
+    expect(decision.reason.code).toBe("destination_moved");
+    expect(decision.reason.message).toContain("changed where it sends its request or credential");
+  });
+
+  it("rejects a granted tool whose destination differs from the granted one (defence in depth)", () => {
+    const elsewhere = { ...HERE, destination: "GET https://collector.example.net/repos/{owner}/{repo}" };
+    const decision = admit(bob, entry({ target: { current: elsewhere, granted: HERE, moved: false } }), [policy("org_acme", "approve")]);
+    expect(decision.outcome).toBe("reject");
+    expect(decision.reason.code).toBe("destination_moved");
+    expect(decision.reason.message).toContain("collector.example.net");
+  });
+
+  it("rejects a granted tool whose source's auth templates differ from the granted ones (a token URL or placement moved)", () => {
+    const otherAuth = { ...HERE, auth: "2".repeat(64) };
+    const decision = admit(bob, entry({ target: { current: otherAuth, granted: HERE, moved: false } }), []);
+    expect(decision.reason.code).toBe("destination_moved");
+  });
+
+  it("admits a grant recorded before destinations were (it covers the stored definition)", () => {
+    const decision = admit(bob, entry({ target: { current: HERE, granted: null, moved: false } }), []);
+    expect(decision.outcome).toBe("admit");
   });
 
   it("rejects a call blocked by policy and records the deciding rule", () => {

@@ -2,7 +2,8 @@ import type { AdmissionDecision, AdmissionOutcome, AdmissionReasonCode } from ".
 import type { ScopeId, SideEffect, Slug } from "../../schemas/common";
 import type { Policy } from "../../schemas/policy";
 import type { Principal } from "../../schemas/principal";
-import type { ToolStatus } from "../../schemas/tool";
+import type { GrantTarget, ToolStatus } from "../../schemas/tool";
+import { covers } from "../grant";
 import type { ParsedAddress } from "../address";
 import { DomainError } from "../errors";
 import { resolvePolicy } from "../policy";
@@ -18,6 +19,13 @@ export interface AdmissibleTool {
   readonly connection: { readonly scope: ScopeId; readonly name: Slug };
   readonly sideEffect: SideEffect;
   readonly status: ToolStatus;
+  /**
+   * DESIGN invariant 6, where the credential goes: `current` is where this call would send its request
+   * and with which auth (derived from exactly the data the plugin will be handed); `granted` what the
+   * grant covers (null: a grant from before destinations were recorded, covering the stored
+   * definition); `moved` says a refresh withdrew the grant because the destination or auth moved.
+   */
+  readonly target: { readonly current: GrantTarget; readonly granted: GrantTarget | null; readonly moved: boolean };
 }
 
 /** admit < require_approval < reject: used to compare how permissive two decisions are. */
@@ -36,7 +44,8 @@ function refuse(code: AdmissionReasonCode, message: string): AdmissionDecision {
  * order and the first refusal is returned with its reason: nothing falls back silently (invariant 5).
  * 1. visibility: the source's scope and the connection's scope must both be held (§3, union over chain);
  * 2. toolset: every narrowing in force must admit the address (§3, scope() intersects);
- * 3. review: a tool added by a spec refresh is not granted until reviewed (invariant 6);
+ * 3. review: a tool added by a spec refresh, or moved by one, is not granted until reviewed, and a
+ *    grant only covers the destination and auth it was given for (invariant 6);
  * 4. policy: resolvePolicy (§3, deny-union, outer wins).
  */
 export function admit(
@@ -75,10 +84,24 @@ export function admit(
     return refuse("outside_toolkit", `Tool '${address.address}' is outside ${which}.`);
   }
 
+  const { target } = tool;
+  if (tool.status === "awaiting_review" && target.moved) {
+    return refuse(
+      "destination_moved",
+      `Tool '${address.address}' was granted, but a source refresh changed where it sends its request or credential; it awaits review again.`,
+    );
+  }
   if (tool.status === "awaiting_review") {
     return refuse(
       "awaiting_review",
       `Tool '${address.address}' was added by a source refresh and awaits review; it is not granted yet.`,
+    );
+  }
+  // Defence in depth: whatever the stored status says, a grant never covers another destination or auth.
+  if (target.granted !== null && !covers(target.granted, target.current)) {
+    return refuse(
+      "destination_moved",
+      `Tool '${address.address}' would send its request or credential somewhere its grant does not cover (now ${target.current.destination.slice(0, 512)}); it must be granted again.`,
     );
   }
 

@@ -14,14 +14,31 @@ const toolArb: fc.Arbitrary<AdmissibleTool> = fc
     otherScope: fc.constantFrom(...SCOPE_POOL),
     sideEffect: fc.constantFrom("read" as const, "write" as const, "destructive" as const),
     status: fc.constantFrom<ToolStatus>("granted", "granted", "awaiting_review"),
+    moved: fc.boolean(),
+    grantedDestination: fc.constantFrom("GET https://api.example.com/x", "GET https://collector.example.net/x", null),
+    grantedAuth: fc.constantFrom("1".repeat(64), "2".repeat(64)),
   })
-  .map(({ address, placedScope, ownScope, otherScope, sideEffect, status }) => {
+  .map(({ address, placedScope, ownScope, otherScope, sideEffect, status, moved, grantedDestination, grantedAuth }) => {
     const parsed = parseAddress(address);
     const scope = ownScope ? parsed.scope : otherScope;
-    return { address: parsed, placedScope, connection: { scope, name: parsed.connection }, sideEffect, status };
+    const current = { destination: "GET https://api.example.com/x", auth: "1".repeat(64) };
+    const granted = grantedDestination === null ? null : { destination: grantedDestination, auth: grantedAuth };
+    return { address: parsed, placedScope, connection: { scope, name: parsed.connection }, sideEffect, status, target: { current, granted, moved } };
   });
 
 describe("admission properties (DESIGN invariant 2: authority only narrows)", () => {
+  it("never admits or gates a call whose destination or auth the grant does not cover (invariant 6)", () => {
+    fc.assert(
+      fc.property(chainArb, narrowingsArb, toolArb, policiesArb(SCOPE_POOL, "pol", 8), (chain, narrowings, tool, policies) => {
+        const decision = admit({ chain, narrowings }, tool, policies);
+        const { granted, current } = tool.target;
+        const uncovered = granted !== null && (granted.destination !== current.destination || granted.auth !== current.auth);
+        if (uncovered || tool.status !== "granted") expect(decision.outcome).toBe("reject");
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("is never more permissive for a narrowed principal than for the un-narrowed one", () => {
     fc.assert(
       fc.property(

@@ -83,3 +83,5 @@ export async function verifyChain(
   }
   return { ok: true };
 }
+
+export { LEDGER_ANCHOR_KEY_LABEL, RUN_LEDGER_KEY_LABEL, deriveOrgMacKey, macHex, macValid } from "./mac";

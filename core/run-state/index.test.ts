@@ -20,6 +20,14 @@ describe("run state machine", () => {
     expect(canTransition("running", "pending_approval")).toBe(false);
   });
 
+  it("never cancels a running Run: once handed to the upstream it ends as what happened", () => {
+    expect(canTransition("running", "cancelled")).toBe(false);
+    expect(canTransition("running", "succeeded")).toBe(true);
+    expect(canTransition("running", "failed")).toBe(true);
+    expect(canTransition("pending_approval", "cancelled")).toBe(true);
+    expect(canTransition("queued", "cancelled")).toBe(true);
+  });
+
   it("creates Runs only in states a call can start in", () => {
     expect(INITIAL_STATUSES).not.toContain("denied");
     expect(INITIAL_STATUSES).not.toContain("cancelled");

@@ -2,12 +2,15 @@ import type { RunStatus } from "../../schemas/run";
 
 /**
  * The Run state machine. Terminal states never change again; an approved call goes
- * pending_approval → queued → running → succeeded | failed, so it can execute at most once.
+ * pending_approval → queued → running → succeeded | failed, so it can execute at most once. A
+ * `running` Run has been handed to the upstream, which may act whatever we do next, so it can only
+ * end as what actually happened: never `cancelled` (a Run must not say cancelled when the upstream
+ * may have acted).
  */
 const NEXT: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   pending_approval: ["queued", "denied", "expired", "cancelled"],
   queued: ["running", "cancelled", "failed"],
-  running: ["succeeded", "failed", "cancelled"],
+  running: ["succeeded", "failed"],
   succeeded: [],
   failed: [],
   rejected: [],

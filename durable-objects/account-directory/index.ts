@@ -4,8 +4,19 @@ import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { z } from "zod";
 import migrations from "../../migrations/account-directory/migrations.js";
-import type { ApiKey, Identity, Member, Org, OrgRole, Result, User } from "../../schemas";
-import { Email, OrgName, OrgRole as OrgRoleSchema, RecordId, ScopeId, Sha256Hex, ToolkitRef, parseInput } from "../../schemas";
+import type { ApiKey, Identity, Invitation, Member, Org, OrgRole, Result, User } from "../../schemas";
+import {
+  CredentialCapability,
+  Email,
+  EpochMs,
+  OrgName,
+  OrgRole as OrgRoleSchema,
+  RecordId,
+  ScopeId,
+  Sha256Hex,
+  ToolkitRef,
+  parseInput,
+} from "../../schemas";
 import * as keys from "./api-keys";
 import * as members from "./members";
 import type { SessionView } from "./sessions";
@@ -13,7 +24,10 @@ import * as sessions from "./sessions";
 import * as users from "./users";
 
 const PasswordHash = z.string().regex(/^pbkdf2-sha256\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
-const SignUp = z.object({ email: Email, passwordHash: PasswordHash, orgName: OrgName });
+/** Emailed links work for at most a week. */
+const TokenTtl = z.number().int().positive().max(7 * 86_400_000);
+const StartSignUp = z.object({ email: Email, passwordHash: PasswordHash, orgName: OrgName, tokenHash: Sha256Hex, ttlMs: TokenTtl });
+const InvitationSignUp = z.object({ tokenHash: Sha256Hex, passwordHash: PasswordHash, orgName: OrgName });
 const NewSession = z.object({
   tokenHash: Sha256Hex,
   userId: RecordId,
@@ -27,8 +41,11 @@ const NewKey = z.object({
   orgId: ScopeId,
   userId: RecordId,
   toolkit: ToolkitRef.nullable(),
+  capabilities: z.array(CredentialCapability).max(3),
+  expiresAt: EpochMs.nullable(),
+  parentKeyId: RecordId.nullable(),
 });
-const Invite = z.object({ orgId: ScopeId, byUserId: RecordId, email: Email, role: OrgRoleSchema });
+const Invite = z.object({ orgId: ScopeId, byUserId: RecordId, email: Email, role: OrgRoleSchema, tokenHash: Sha256Hex, ttlMs: TokenTtl });
 
 /**
  * Accounts: users, orgs, memberships, invitations, sessions and API keys, in one instance
@@ -46,9 +63,16 @@ export class AccountDirectory extends DurableObject {
     });
   }
 
-  signUp(input: unknown): Result<{ user: User; org: Org }> {
-    const parsed = parseInput(SignUp, input);
-    return parsed.ok ? users.signUp(this.#db, parsed.value, Date.now()) : parsed;
+  /** Sign-up, step one: a pending request keyed by the hash of the token mailed to the address. */
+  startSignUp(input: unknown): Result<{ existing: boolean }> {
+    const parsed = parseInput(StartSignUp, input);
+    return parsed.ok ? users.startSignUp(this.#db, parsed.value, Date.now()) : parsed;
+  }
+
+  /** Sign-up, step two: the mailed token came back; the account and its org are created. */
+  completeSignUp(tokenHash: unknown): Result<{ user: User; org: Org }> {
+    const parsed = parseInput(Sha256Hex, tokenHash);
+    return parsed.ok ? users.completeSignUp(this.#db, parsed.value, Date.now()) : parsed;
   }
 
   loginRecord(email: unknown): Result<{ userId: string; passwordHash: string }> {
@@ -58,7 +82,7 @@ export class AccountDirectory extends DurableObject {
 
   completeLogin(userId: unknown): Result<Identity> {
     const parsed = parseInput(RecordId, userId);
-    return parsed.ok ? users.completeLogin(this.#db, parsed.value, Date.now()) : parsed;
+    return parsed.ok ? users.completeLogin(this.#db, parsed.value) : parsed;
   }
 
   identity(userId: unknown, orgId: unknown): Result<Identity> {
@@ -93,7 +117,7 @@ export class AccountDirectory extends DurableObject {
 
   createApiKey(input: unknown): Result<ApiKey> {
     const parsed = parseInput(NewKey, input);
-    return parsed.ok ? keys.createApiKey(this.#db, parsed.value, Date.now()) : parsed;
+    return parsed.ok ? keys.createApiKey(this.#db, { ...parsed.value, capabilities: [...parsed.value.capabilities] }, Date.now()) : parsed;
   }
 
   listApiKeys(orgId: unknown, userId: unknown): Result<ApiKey[]> {
@@ -111,9 +135,24 @@ export class AccountDirectory extends DurableObject {
     return parsed.ok ? keys.resolveApiKey(this.#db, parsed.value, Date.now()) : parsed;
   }
 
-  inviteMember(input: unknown): Result<Member> {
+  inviteMember(input: unknown): Result<Member & { orgName: string; invitedBy: string }> {
     const parsed = parseInput(Invite, input);
     return parsed.ok ? members.inviteMember(this.#db, parsed.value, Date.now()) : parsed;
+  }
+
+  invitation(tokenHash: unknown): Result<Invitation> {
+    const parsed = parseInput(Sha256Hex, tokenHash);
+    return parsed.ok ? members.invitation(this.#db, parsed.value, Date.now()) : parsed;
+  }
+
+  acceptInvitation(tokenHash: unknown, userId: unknown): Result<Identity> {
+    const parsed = parseInput(z.tuple([Sha256Hex, RecordId]), [tokenHash, userId]);
+    return parsed.ok ? members.acceptInvitation(this.#db, parsed.value[0], parsed.value[1], Date.now()) : parsed;
+  }
+
+  signUpFromInvitation(input: unknown): Result<{ user: User; org: Org; joined: Identity }> {
+    const parsed = parseInput(InvitationSignUp, input);
+    return parsed.ok ? members.signUpFromInvitation(this.#db, parsed.value, Date.now()) : parsed;
   }
 
   listMembers(orgId: unknown): Result<Member[]> {

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // The account directory: users, orgs, memberships, invitations, sessions and API keys.
@@ -41,8 +42,36 @@ export const invites = sqliteTable(
     role: text("role").notNull(),
     invitedBy: text("invited_by").notNull(),
     createdAt: integer("created_at").notNull(),
+    /**
+     * SHA-256 of the single-use invitation token mailed to the invitee: holding it proves control of
+     * the address. Null for invitations made before links existed (they can only be re-sent).
+     */
+    tokenHash: text("token_hash"),
+    expiresAt: integer("expires_at"),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.email] }), index("invites_email").on(t.email)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.email] }),
+    index("invites_email").on(t.email),
+    uniqueIndex("invites_token").on(t.tokenHash),
+  ],
+);
+
+/**
+ * Sign-ups waiting for their email to be verified. The account exists only once the mailed link is
+ * used, so an unverified address never owns anything and sign-up never says whether one exists.
+ */
+export const signups = sqliteTable(
+  "signups",
+  {
+    /** SHA-256 of the single-use verification token mailed to the address. */
+    tokenHash: text("token_hash").primaryKey(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    orgName: text("org_name").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("signups_email").on(t.email)],
 );
 
 export const sessions = sqliteTable(
@@ -72,6 +101,12 @@ export const apiKeys = sqliteTable(
     userId: text("user_id").notNull(),
     /** Optional narrowing: a toolkit as `<scope>/<slug>`. */
     toolkit: text("toolkit"),
+    /** What the key may do beyond search, describe and call (schemas/account.ts CredentialCapability). */
+    capabilities: text("capabilities", { mode: "json" }).notNull().default(sql`'[]'`).$type<string[]>(),
+    /** After this the key no longer authenticates; null = until revoked. */
+    expiresAt: integer("expires_at"),
+    /** The key that minted this one, if a key did: a key dies with its parent (never outlives it). */
+    parentKeyId: text("parent_key_id"),
     createdAt: integer("created_at").notNull(),
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),

@@ -7,28 +7,52 @@ export type RateDecision = { allowed: true; remaining: number } | { allowed: fal
 
 /**
  * A sliding-window limiter for one key (`idFromName("<bucket>:<subject>")`), e.g. log-in attempts
- * per client address or per email. Durable Objects serialize calls, so counting is exact; an alarm
- * drops the state once the window has passed.
+ * per client address or failed log-ins per email. Durable Objects serialize calls, so counting is
+ * exact; an alarm drops the state once the window has passed.
  */
 export class RateLimiter extends DurableObject {
+  /** Counts one event and answers whether it was within the limit (an event over it is not counted). */
   async hit(input: unknown): Promise<RateDecision> {
-    const parsed = Limit.safeParse(input);
-    // Only the gateway calls this, with limits from its own config: a bad one is a programming error.
-    if (!parsed.success) throw new TypeError("rate limit must be { limit, windowMs } with positive integers");
-    const { limit, windowMs } = parsed.data;
+    const { limit, windowMs } = this.#rule(input);
     const now = Date.now();
-    const recent = ((await this.ctx.storage.get<number[]>("hits")) ?? []).filter((t) => t > now - windowMs);
-    if (recent.length >= limit) {
-      const oldest = recent[0] ?? now;
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
-    }
+    const recent = await this.#recent(now, windowMs);
+    if (recent.length >= limit) return refusal(recent, now, windowMs);
     recent.push(now);
     await this.ctx.storage.put("hits", recent);
     await this.ctx.storage.setAlarm(now + windowMs);
     return { allowed: true, remaining: limit - recent.length };
   }
 
+  /** Answers whether one more event would be within the limit, without counting anything. */
+  async check(input: unknown): Promise<RateDecision> {
+    const { limit, windowMs } = this.#rule(input);
+    const now = Date.now();
+    const recent = await this.#recent(now, windowMs);
+    return recent.length >= limit ? refusal(recent, now, windowMs) : { allowed: true, remaining: limit - recent.length };
+  }
+
+  /** Forgets every counted event (e.g. failed log-ins from an address, after a successful one). */
+  async clear(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+  }
+
   override async alarm(): Promise<void> {
     await this.ctx.storage.deleteAll();
   }
+
+  #rule(input: unknown): z.infer<typeof Limit> {
+    const parsed = Limit.safeParse(input);
+    // Only the gateway calls this, with limits from its own config: a bad one is a programming error.
+    if (!parsed.success) throw new TypeError("rate limit must be { limit, windowMs } with positive integers");
+    return parsed.data;
+  }
+
+  async #recent(now: number, windowMs: number): Promise<number[]> {
+    return ((await this.ctx.storage.get<number[]>("hits")) ?? []).filter((t) => t > now - windowMs);
+  }
+}
+
+function refusal(recent: number[], now: number, windowMs: number): RateDecision {
+  const oldest = recent[0] ?? now;
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
 }

@@ -29,3 +29,22 @@ describe("RateLimiter", () => {
     expect((await l.hit({ limit: 1, windowMs: 60_000 })).allowed).toBe(true);
   });
 });
+
+describe("RateLimiter check and clear", () => {
+  type Full = Limiter & { check: (input: unknown) => Promise<RateDecision>; clear: () => Promise<void> };
+  const full = (name: string): Full => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name)) as unknown as Full;
+
+  it("checks without counting, so only the events that are hit count", async () => {
+    const l = full("test:e");
+    for (let i = 0; i < 5; i++) expect((await l.check({ limit: 1, windowMs: 60_000 })).allowed).toBe(true);
+    await l.hit({ limit: 1, windowMs: 60_000 });
+    expect((await l.check({ limit: 1, windowMs: 60_000 })).allowed).toBe(false);
+  });
+
+  it("forgets every counted event when cleared", async () => {
+    const l = full("test:f");
+    await l.hit({ limit: 1, windowMs: 60_000 });
+    await l.clear();
+    expect((await l.check({ limit: 1, windowMs: 60_000 })).allowed).toBe(true);
+  });
+});

@@ -4,10 +4,21 @@ import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { z } from "zod";
 import migrations from "../../migrations/run-ledger/migrations.js";
-import type { JsonValue, Result, Run } from "../../schemas";
+import type { JsonValue, LedgerVerification, Result, Run } from "../../schemas";
 import { JsonValue as JsonValueSchema, Run as RunSchema, RunApproval, RunError, RunOutput, RunStatus, parseInput } from "../../schemas";
-import type { RunFilter, Verification } from "./ledger";
+import { ledgerAnchor } from "../ledger-anchor/client";
+import { anchorKey } from "../ledger-anchor/checkpoint";
+import { Anchoring } from "./anchoring";
+import { ledgerKey } from "./chain";
+import type { RunFilter } from "./ledger";
 import * as ledger from "./ledger";
+import { verifyLedger } from "./verify";
+
+/**
+ * If the object stops before a checkpoint round trip completes, this alarm (armed by the first append
+ * after each checkpoint window) writes it: the longest an appended event stays unanchored after a restart.
+ */
+export const ANCHOR_ALARM_MS = 5_000;
 
 const NewRunInput = z.object({
   run: RunSchema.omit({ id: true, prevHash: true, evidenceHash: true }),
@@ -38,49 +49,99 @@ const Filter = z.object({
 
 /**
  * One org's Runs (`idFromName(orgId)`): every call on any surface, admitted, refused or pending,
- * with a hash chain over every state change (DESIGN invariant 3, §10 evidence).
+ * with a keyed hash chain over every state change, checkpointed into the org's LedgerAnchor
+ * (DESIGN invariant 3, §10 evidence; finding 13).
  */
 export class RunLedger extends DurableObject {
   readonly #db: DrizzleSqliteDODatabase<Record<string, never>>;
+  readonly #org: string;
+  readonly #anchoring: Anchoring;
+  #linkKey: Promise<CryptoKey> | undefined;
+  #anchorKey: Promise<CryptoKey> | undefined;
+  #alarmArmed = false;
   /**
    * Appends are serialized: hashing awaits WebCrypto, which is not storage I/O, so without this two
    * calls could both read the same chain head and fork the chain.
    */
   #tail: Promise<unknown> = Promise.resolve();
 
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.#tail.then(work, work);
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env);
+    this.#db = drizzle(ctx.storage, { logger: false });
+    // The keys are bound to the org the object was addressed by, never to anything in its storage, so
+    // another org's ledger copied into this one does not verify.
+    this.#org = ctx.id.name ?? "";
+    this.#anchoring = new Anchoring({
+      db: this.#db,
+      org: this.#org,
+      linkKey: () => this.#key(),
+      anchorKey: () => (this.#anchorKey ??= anchorKey(env.VAULT_KEY, this.#named())),
+      anchor: () => ledgerAnchor(env.LEDGER_ANCHOR, this.#named()),
+    });
+    void ctx.blockConcurrencyWhile(async () => {
+      await migrate(this.#db, migrations);
+    });
+  }
+
+  #named(): string {
+    if (this.#org === "") throw new TypeError("a RunLedger must be addressed by idFromName(orgId)");
+    return this.#org;
+  }
+
+  #key(): Promise<CryptoKey> {
+    this.#linkKey ??= ledgerKey(this.env.VAULT_KEY, this.#named());
+    return this.#linkKey;
+  }
+
+  /** One append at a time: seal the chain's start if needed, write, then checkpoint off the call path. */
+  #append<T>(work: (key: CryptoKey) => Promise<Result<T>>): Promise<Result<T>> {
+    const run = async (): Promise<Result<T>> => {
+      const sealed = await this.#anchoring.seal();
+      if (!sealed.ok) return sealed;
+      const result = await work(await this.#key());
+      if (result.ok) await this.#checkpointSoon();
+      return result;
+    };
+    const next = this.#tail.then(run, run);
     this.#tail = next.catch(() => undefined);
     return next;
   }
 
-  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
-    super(ctx, env);
-    this.#db = drizzle(ctx.storage, { logger: false });
-    void ctx.blockConcurrencyWhile(async () => {
-      await migrate(this.#db, migrations);
-    });
+  async #checkpointSoon(): Promise<void> {
+    // Not awaited: the caller's answer does not depend on the checkpoint (DESIGN invariant 8). The
+    // alarm writes it if this object stops first, or retries it if the anchor could not be reached.
+    this.#anchoring.schedule(() => void this.ctx.storage.setAlarm(Date.now() + ANCHOR_ALARM_MS).catch(() => undefined));
+    if (!this.#alarmArmed) {
+      this.#alarmArmed = true;
+      await this.ctx.storage.setAlarm(Date.now() + ANCHOR_ALARM_MS);
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    this.#alarmArmed = false;
+    // Throwing makes the runtime retry the alarm with backoff.
+    await this.#anchoring.flush();
   }
 
   async record(input: unknown): Promise<Result<{ run: Run; replayed: boolean }>> {
     const parsed = parseInput(NewRunInput, input);
     if (!parsed.ok) return parsed;
     const { run, args, idempotencyKey } = parsed.value;
-    return this.#serial(() => ledger.recordRun(this.#db, run as ledger.NewRun, args, idempotencyKey));
+    return this.#append((key) => ledger.recordRun(this.#db, key, run as ledger.NewRun, args, idempotencyKey));
   }
 
   async transition(id: string, patch: unknown, expected: unknown): Promise<Result<Run>> {
     const parsed = parseInput(z.tuple([Patch, z.array(RunStatus).min(1)]), [patch, expected]);
     if (!parsed.ok) return parsed;
     const [patch_, expected_] = parsed.value;
-    return this.#serial(() => ledger.transitionRun(this.#db, id, patch_ as ledger.RunPatch, expected_, Date.now()));
+    return this.#append((key) => ledger.transitionRun(this.#db, key, id, patch_ as ledger.RunPatch, expected_, Date.now()));
   }
 
   /** Finishes a running Run with its output (large outputs are stored beside it as a handle). */
   async complete(id: string, value: unknown): Promise<Result<Run>> {
     const parsed = parseInput(JsonValueSchema, value);
     if (!parsed.ok) return parsed;
-    return this.#serial(() => ledger.completeWithOutput(this.#db, id, parsed.value, Date.now()));
+    return this.#append((key) => ledger.completeWithOutput(this.#db, key, id, parsed.value, Date.now()));
   }
 
   readOutput(id: string, offset: unknown, length: unknown): Result<{ text: string; total: number }> {
@@ -102,7 +163,13 @@ export class RunLedger extends DurableObject {
     return parsed.ok ? { ok: true, value: ledger.listRuns(this.#db, parsed.value as RunFilter) } : parsed;
   }
 
-  verify(): Promise<Verification> {
-    return ledger.verifyLedger(this.#db);
+  /**
+   * Recomputes the chain and compares it with the anchor (verify.ts). A pending checkpoint is written
+   * first, so an untouched ledger at rest reports `unanchored: 0`; that write can never cover a
+   * tampered history (Anchoring only advances along the signed one).
+   */
+  async verify(): Promise<LedgerVerification> {
+    await this.#anchoring.flush().catch(() => undefined);
+    return verifyLedger(this.#db, await this.#key(), await this.#anchoring.read());
   }
 }

@@ -1,18 +1,19 @@
 import { and, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import { evidenceHash, hashValue, sha256Hex } from "../../core/evidence";
+import { hashValue, sha256Hex } from "../../core/evidence";
 import { newId } from "../../core/ids";
 import { INITIAL_STATUSES, canTransition } from "../../core/run-state";
 import type { JsonValue, Result, Run, RunStatus } from "../../schemas";
 import { fail, ok } from "../../schemas";
+import type { Db } from "./chain";
+import { bindingOf, stamp, withoutHashes } from "./chain";
 import { events, outputs, runs } from "./tables";
 
 /** Outputs larger than this are stored beside the Run and recorded as a handle. */
 export const INLINE_OUTPUT_CHARS = 256 * 1024;
 const OUTPUT_CHUNK_CHARS = 512 * 1024;
 
-export type Db = DrizzleSqliteDODatabase<Record<string, never>>;
+export type { Db } from "./chain";
 export type NewRun = Omit<Run, "id" | "prevHash" | "evidenceHash">;
 export type RunPatch = Partial<Pick<Run, "status" | "output" | "error" | "startedAt" | "finishedAt" | "retries" | "approvals">>;
 export type RunFilter = {
@@ -28,35 +29,9 @@ export type RunFilter = {
   limit: number;
 };
 
-type Head = { seq: number; hash: string | null };
-
-function head(db: Db): Head {
-  const last = db.select({ seq: events.seq, hash: events.hash }).from(events).orderBy(desc(events.seq)).get();
-  return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: null };
-}
-
-function withoutHashes(run: Run): Omit<Run, "prevHash" | "evidenceHash"> {
-  const { prevHash: _p, evidenceHash: _e, ...rest } = run;
-  return rest;
-}
-
-/**
- * Appends the event for a Run's new state and stamps the Run with it: the event's hash covers the
- * previous event's hash and the hash of the whole record, so any later edit of either is detectable.
- */
-async function stamp(db: Db, body: Omit<Run, "prevHash" | "evidenceHash">, at: number): Promise<{ run: Run; event: typeof events.$inferInsert }> {
-  const recordHash = await hashValue(body);
-  const prev = head(db);
-  const link = { runId: body.id, status: body.status, at, recordHash };
-  const hash = await evidenceHash(prev.hash, link);
-  return {
-    run: { ...body, prevHash: prev.hash, evidenceHash: hash },
-    event: { seq: prev.seq + 1, ...link, prevHash: prev.hash, hash },
-  };
-}
-
 export async function recordRun(
   db: Db,
+  key: CryptoKey,
   input: NewRun,
   args: JsonValue | null,
   idempotencyKey: string | null,
@@ -67,10 +42,13 @@ export async function recordRun(
     const existing = db.select({ record: runs.record }).from(runs).where(eq(runs.idempotencyKey, idempotencyKey)).get();
     if (existing) return ok({ run: existing.record as Run, replayed: true });
   }
+  // The arguments kept for an approved call must be the ones the record names: their hash is in the
+  // record, so verify can show they were not swapped afterwards (approved.ts checks it again).
+  if (args !== null && (await hashValue(args)) !== input.inputHash) return fail("invalid_input", "the arguments do not match the Run's inputHash");
   const body = { ...input, id: newId("run") };
-  const { run, event } = await stamp(db, body, input.createdAt);
+  const seq = (db.select({ seq: runs.seq }).from(runs).orderBy(desc(runs.seq)).get()?.seq ?? 0) + 1;
+  const { run, event } = await stamp(db, key, body, input.createdAt, bindingOf({ seq, idempotencyKey, input: args }));
   db.transaction((tx) => {
-    const seq = (tx.select({ seq: runs.seq }).from(runs).orderBy(desc(runs.seq)).get()?.seq ?? 0) + 1;
     tx.insert(runs)
       .values({ id: run.id, seq, status: run.status, address: run.address, userId: run.principal.userId, createdAt: run.createdAt, record: run, input: args, idempotencyKey })
       .run();
@@ -86,6 +64,7 @@ export async function recordRun(
  */
 export async function transitionRun(
   db: Db,
+  key: CryptoKey,
   id: string,
   patch: RunPatch,
   expected: RunStatus[],
@@ -100,7 +79,8 @@ export async function transitionRun(
   if (!expected.includes(current.status) || (to !== current.status && !canTransition(current.status, to))) {
     return fail("conflict", `run '${id}' is ${current.status}; it cannot become ${to}`);
   }
-  const { run, event } = await stamp(db, { ...withoutHashes(current), ...patch, status: to }, at);
+  const binding = bindingOf({ seq: row.seq, idempotencyKey: row.idempotencyKey, input: row.input ?? null });
+  const { run, event } = await stamp(db, key, { ...withoutHashes(current), ...patch, status: to }, at, binding);
   db.transaction((tx) => {
     tx.update(runs).set({ status: run.status, record: run }).where(eq(runs.id, id)).run();
     tx.insert(events).values(event).run();
@@ -135,62 +115,17 @@ export function listRuns(db: Db, filter: RunFilter): { runs: Run[]; nextCursor: 
   return { runs: page.map((r) => r.record as Run), nextCursor: more ? (page[page.length - 1]?.seq ?? null) : null };
 }
 
-export type Verification =
-  | { ok: true; events: number; head: string | null }
-  | { ok: false; events: number; brokenAt: { seq: number; runId: string }; reason: string };
-
-/**
- * Recomputes the chain from the first event: each event's hash from its predecessor and content,
- * and each Run's stored record against the record hash of its latest event. Reports the first break.
- */
-export async function verifyLedger(db: Db): Promise<Verification> {
-  const all = db.select().from(events).orderBy(events.seq).all();
-  let prev: string | null = null;
-  const latest = new Map<string, string>();
-  for (const e of all) {
-    const expected: string = await evidenceHash(prev, { runId: e.runId, status: e.status, at: e.at, recordHash: e.recordHash });
-    if (e.prevHash !== prev || e.hash !== expected) {
-      return { ok: false, events: all.length, brokenAt: { seq: e.seq, runId: e.runId }, reason: `event ${e.seq} does not follow from its predecessor` };
-    }
-    latest.set(e.runId, e.recordHash);
-    prev = e.hash;
-  }
-  const rows = db.select({ id: runs.id, record: runs.record }).from(runs).orderBy(runs.seq).all();
-  const present = new Set(rows.map((r) => r.id));
-  for (const e of all) {
-    if (!present.has(e.runId)) {
-      return { ok: false, events: all.length, brokenAt: { seq: e.seq, runId: e.runId }, reason: `run ${e.runId} was deleted` };
-    }
-  }
-  for (const row of rows) {
-    const record = row.record as Run;
-    if (record.output?.kind === "handle") {
-      const stored = db.select({ chunk: outputs.chunk }).from(outputs).where(eq(outputs.runId, row.id)).orderBy(outputs.idx).all();
-      if ((await sha256Hex(stored.map((c) => c.chunk).join(""))) !== record.output.sha256) {
-        const seq = all.find((e) => e.runId === row.id)?.seq ?? 0;
-        return { ok: false, events: all.length, brokenAt: { seq, runId: row.id }, reason: `run ${row.id}'s stored output was changed` };
-      }
-    }
-    const recordHash = await hashValue(withoutHashes(record));
-    if (latest.get(row.id) !== recordHash) {
-      const seq = all.find((e) => e.runId === row.id)?.seq ?? 0;
-      return { ok: false, events: all.length, brokenAt: { seq, runId: row.id }, reason: `run ${row.id} was changed after it was recorded` };
-    }
-  }
-  return { ok: true, events: all.length, head: prev };
-}
-
 /**
  * Completes a Run with its output: inline when small, else stored in chunks beside it and recorded
  * as a handle (the Run id), in the same transaction as the transition.
  */
-export async function completeWithOutput(db: Db, id: string, value: JsonValue, finishedAt: number): Promise<Result<Run>> {
+export async function completeWithOutput(db: Db, key: CryptoKey, id: string, value: JsonValue, finishedAt: number): Promise<Result<Run>> {
   const text = JSON.stringify(value);
   if (text.length <= INLINE_OUTPUT_CHARS) {
-    return transitionRun(db, id, { status: "succeeded", output: { kind: "inline", value }, finishedAt }, ["running"], finishedAt);
+    return transitionRun(db, key, id, { status: "succeeded", output: { kind: "inline", value }, finishedAt }, ["running"], finishedAt);
   }
   const output = { kind: "handle" as const, handle: id, bytes: new TextEncoder().encode(text).byteLength, sha256: await sha256Hex(text) };
-  return transitionRun(db, id, { status: "succeeded", output, finishedAt }, ["running"], finishedAt, (tx) => {
+  return transitionRun(db, key, id, { status: "succeeded", output, finishedAt }, ["running"], finishedAt, (tx) => {
     for (let i = 0, idx = 0; i < text.length; i += OUTPUT_CHUNK_CHARS, idx++) {
       tx.insert(outputs).values({ runId: id, idx, chunk: text.slice(i, i + OUTPUT_CHUNK_CHARS) }).run();
     }

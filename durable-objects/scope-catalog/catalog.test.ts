@@ -11,7 +11,7 @@ const HASH_B = "b".repeat(64);
 const HASH_C = "c".repeat(64);
 
 function tool(name: string, hash: string, sideEffect: "read" | "write" | "destructive" = "read") {
-  return { name, description: `${name} tool`, sideEffect, hash, invocation: { method: "GET", path: `/${name}` } };
+  return { name, description: `${name} tool`, sideEffect, hash, invocation: { method: "GET", path: `/${name}` }, destination: `GET https://api.example.com/${name}` };
 }
 
 describe("ScopeCatalog", () => {
@@ -69,7 +69,7 @@ describe("ScopeCatalog", () => {
       tools: [tool("list", HASH_B), tool("get", HASH_A), tool("delete", HASH_C, "destructive")],
       manifestHash: HASH_B,
     });
-    expect(refresh.ok && refresh.value).toEqual({ added: ["delete"], changed: ["list"], removed: [], unchanged: 1 });
+    expect(refresh.ok && refresh.value).toEqual({ added: ["delete"], changed: ["list"], moved: [], removed: [], unchanged: 1 });
 
     const del = await c.getTool("api", "delete");
     expect(del.ok && del.value.status).toBe("awaiting_review");

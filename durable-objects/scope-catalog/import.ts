@@ -1,17 +1,17 @@
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import type { AuthTemplate, Connection, ConnectionInput, Failure, Result, Source, SourceInput, ToolDefinition } from "../../schemas";
+import type { CatalogToolDefinition, Connection, ConnectionInput, Failure, Result, Source, SourceInput } from "../../schemas";
 import { ok } from "../../schemas";
 import type { Sealed } from "./connections";
 import { createConnection } from "./connections";
-import type { ToolSyncReport } from "./sources";
+import type { StoredManifest, ToolSyncReport } from "./sources";
 import { createSource, getSource, syncTools } from "./sources";
 
 type Db = DrizzleSqliteDODatabase<Record<string, never>>;
 
 export type SourceImport = {
   source: SourceInput;
-  tools: ToolDefinition[];
-  manifest: { hash: string; auth: AuthTemplate[]; document?: string };
+  tools: CatalogToolDefinition[];
+  manifest: StoredManifest;
   connection?: { input: Omit<ConnectionInput, "source">; sealed?: Sealed };
 };
 

@@ -3,10 +3,12 @@ import { drizzle } from "drizzle-orm/durable-sqlite";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { z } from "zod";
+import { authFingerprint } from "../../core/grant";
 import migrations from "../../migrations/scope-catalog/migrations.js";
 import type { Connection, Policy, Result, Source, Toolkit } from "../../schemas";
 import {
   AuthTemplate,
+  CatalogToolDefinition,
   ConnectionInput,
   PolicyInput,
   ScopeId,
@@ -14,7 +16,6 @@ import {
   Sha256Hex,
   Slug,
   SourceInput,
-  ToolDefinition,
   ToolkitInput,
   ToolName,
   fail,
@@ -44,7 +45,8 @@ const SealedInput = z.object({
   iv: z.string().min(1).max(64),
 });
 const ToolSync = z.object({
-  tools: z.array(ToolDefinition).max(50_000),
+  /** Each with the destination its plugin gives it: what a grant covers (DESIGN invariant 6). */
+  tools: z.array(CatalogToolDefinition).max(50_000),
   manifestHash: Sha256Hex,
   auth: z.array(AuthTemplate).max(32).default([]),
   /** An uploaded document to keep with the source (stored in chunks). */
@@ -93,12 +95,13 @@ export class ScopeCatalog extends DurableObject {
   }
 
   /** A source, its tools and optionally its first connection, in one transaction (import.ts). */
-  importSource(input: unknown): Result<{ source: Source; tools: ToolSyncReport; connection: Connection | null }> {
+  async importSource(input: unknown): Promise<Result<{ source: Source; tools: ToolSyncReport; connection: Connection | null }>> {
+    const parsed = parseInput(ImportInput, input);
+    const fingerprint = parsed.ok ? await authFingerprint(parsed.value.auth) : "";
     return this.#guard((scope) => {
-      const parsed = parseInput(ImportInput, input);
       if (!parsed.ok) return parsed;
       const { source, tools, manifestHash, auth, document, connection } = parsed.value;
-      const manifest = document === undefined ? { hash: manifestHash, auth } : { hash: manifestHash, auth, document };
+      const manifest = { hash: manifestHash, auth, authFingerprint: fingerprint, ...(document === undefined ? {} : { document }) };
       const conn = connection ? { input: { name: connection.name, secretRef: connection.secretRef }, ...(connection.sealed ? { sealed: connection.sealed } : {}) } : undefined;
       return importSource(this.ctx.storage, this.#db, scope, { source, tools, manifest, ...(conn ? { connection: conn } : {}) }, Date.now());
     });
@@ -123,12 +126,13 @@ export class ScopeCatalog extends DurableObject {
     return this.#guard((scope) => srcs.deleteSource(this.#db, this.#sql, scope, slug));
   }
 
-  syncTools(slug: string, input: unknown): Result<ToolSyncReport> {
+  async syncTools(slug: string, input: unknown): Promise<Result<ToolSyncReport>> {
+    const parsed = parseInput(ToolSync, input);
+    const fingerprint = parsed.ok ? await authFingerprint(parsed.value.auth) : "";
     return this.#guard((scope) => {
-      const parsed = parseInput(ToolSync, input);
       if (!parsed.ok) return parsed;
       const { tools, manifestHash, auth, document } = parsed.value;
-      const manifest = document === undefined ? { hash: manifestHash, auth } : { hash: manifestHash, auth, document };
+      const manifest = { hash: manifestHash, auth, authFingerprint: fingerprint, ...(document === undefined ? {} : { document }) };
       return srcs.syncTools(this.#db, this.#sql, scope, slug, tools, manifest, Date.now());
     });
   }
@@ -147,8 +151,13 @@ export class ScopeCatalog extends DurableObject {
     );
   }
 
-  grantTool(slug: string, name: string): Result<CatalogTool> {
-    return this.#guard((scope) => srcs.grantTool(this.#db, scope, slug, name, Date.now()));
+  /** Grants a tool at its current definition, destination and the source's current auth (invariant 6). */
+  async grantTool(slug: string, name: string): Promise<Result<CatalogTool>> {
+    const source = this.#guard((scope) => srcs.getSource(this.#db, scope, slug));
+    if (!source.ok) return source;
+    const templates = source.value.auth;
+    const fingerprint = await authFingerprint(templates);
+    return this.#guard((scope) => srcs.grantTool(this.#db, scope, slug, name, { templates, fingerprint }, Date.now()));
   }
 
   deleteTool(slug: string, name: string): Result<{ deleted: string }> {

@@ -1,4 +1,4 @@
-import type { Connection, Policy, Source, SourceKind, Toolkit, ToolAddress, ToolPattern, ToolStatus } from "../../schemas";
+import type { Connection, GrantTarget, Policy, Source, SourceKind, Toolkit, ToolAddress, ToolPattern, ToolStatus } from "../../schemas";
 import type { JsonObject, SideEffect } from "../../schemas";
 import type { connections, policies, sources, toolkits, tools } from "./tables";
 
@@ -15,6 +15,15 @@ export type CatalogTool = {
   /** True when a refresh changed the definition since it was granted (DESIGN invariant 6). */
   changed: boolean;
   status: ToolStatus;
+  /** Where the current definition sends its request and credential; null for rows stored before migration 0006 until their next refresh. */
+  destination: string | null;
+  /**
+   * What the last grant covers (DESIGN invariant 6); null when the tool was never granted at a
+   * recorded destination (a new tool, or a grant from before migration 0006 covering the stored definition).
+   */
+  granted: GrantTarget | null;
+  /** It had been granted, and a refresh withdrew the grant because its destination or auth moved. */
+  moved: boolean;
   invocation: JsonObject;
 };
 
@@ -43,6 +52,10 @@ export function toolFromRow(row: typeof tools.$inferSelect, sourceSlug: string):
     hash: row.hash,
     changed: row.grantedHash !== null && row.grantedHash !== row.hash,
     status: row.status as ToolStatus,
+    destination: row.destination,
+    granted: row.grantedDestination !== null && row.grantedAuth !== null ? { destination: row.grantedDestination, auth: row.grantedAuth } : null,
+    // A granted tool only ever loses its grant when it moves (grants.ts, migration 0006).
+    moved: row.status === "awaiting_review" && row.grantedHash !== null,
     invocation: row.invocation,
   };
   if (row.inputSchema) tool.inputSchema = row.inputSchema;

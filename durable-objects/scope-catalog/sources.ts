@@ -1,8 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { newId } from "../../core/ids";
-import type { AuthTemplate, Result, Source, SourceInput, ToolDefinition } from "../../schemas";
+import { canonicalJson } from "../../core/evidence";
+import type { AuthTemplate, CatalogToolDefinition, Result, Source, SourceInput } from "../../schemas";
 import { fail, ok } from "../../schemas";
+import { firstGrant, refreshGrant, reviewGrant, untouched } from "./grants";
 import type { CatalogTool } from "./rows";
 import { sourceFromRow, toolFromRow } from "./rows";
 import { indexTool, unindexSource, unindexTool } from "./search";
@@ -13,7 +15,15 @@ const DOCUMENT_CHUNK_CHARS = 512 * 1024;
 
 type Db = DrizzleSqliteDODatabase<Record<string, never>>;
 
-export type ToolSyncReport = { added: string[]; changed: string[]; removed: string[]; unchanged: number };
+/**
+ * What a refresh did: `changed` tools keep their grant (the definition changed, not where it sends
+ * the credential); `moved` ones lost it because their destination or the source's auth templates
+ * changed (DESIGN invariant 6) and await review again, like `added` ones.
+ */
+export type ToolSyncReport = { added: string[]; changed: string[]; moved: string[]; removed: string[]; unchanged: number };
+
+/** A resolved manifest as the catalog stores it; `authFingerprint` is core/grant's hash of `auth`. */
+export type StoredManifest = { hash: string; auth: AuthTemplate[]; authFingerprint: string; document?: string };
 
 export function createSource(db: Db, scope: string, input: SourceInput, now: number): Result<Source> {
   if (db.select({ id: sources.id }).from(sources).where(eq(sources.slug, input.slug)).get()) {
@@ -66,16 +76,17 @@ export function deleteSource(db: Db, sql: SqlStorage, scope: string, slug: strin
 
 /**
  * Replaces a source's tools with a freshly resolved manifest. On the first import every tool is
- * granted; on a refresh new tools arrive `awaiting_review` and changed ones keep their grant but are
- * flagged by hash, so a refresh never grants new operations by itself (DESIGN invariant 6).
+ * granted at its destination and the source's auth; on a refresh new tools arrive `awaiting_review`,
+ * tools whose destination or auth moved lose their grant, and changed ones keep it but are flagged by
+ * hash, so a refresh never grants new operations or new destinations by itself (DESIGN invariant 6).
  */
 export function syncTools(
   db: Db,
   sql: SqlStorage,
   scope: string,
   slug: string,
-  definitions: ToolDefinition[],
-  manifest: { hash: string; auth: AuthTemplate[]; document?: string },
+  definitions: CatalogToolDefinition[],
+  manifest: StoredManifest,
   now: number,
 ): Result<ToolSyncReport> {
   const source = db.select().from(sources).where(eq(sources.slug, slug)).get();
@@ -86,10 +97,11 @@ export function syncTools(
     names.add(d.name);
   }
   const firstImport = source.manifestHash === null;
+  const auth = { before: source.auth ?? [], after: manifest.auth, fingerprint: manifest.authFingerprint };
   const existing = new Map(
     db.select().from(tools).where(eq(tools.sourceId, source.id)).all().map((t) => [t.name, t] as const),
   );
-  const report: ToolSyncReport = { added: [], changed: [], removed: [], unchanged: 0 };
+  const report: ToolSyncReport = { added: [], changed: [], moved: [], removed: [], unchanged: 0 };
   db.transaction((tx) => {
     for (const d of definitions) {
       const prior = existing.get(d.name);
@@ -100,22 +112,24 @@ export function syncTools(
         sideEffect: d.sideEffect,
         hash: d.hash,
         invocation: d.invocation,
+        destination: d.destination,
         updatedAt: now,
       };
       if (!prior) {
         report.added.push(d.name);
-        const status = firstImport ? "granted" : "awaiting_review";
-        tx.insert(tools)
-          .values({ sourceId: source.id, name: d.name, ...values, status, grantedHash: firstImport ? d.hash : null, createdAt: now })
-          .run();
+        const grant = firstImport
+          ? firstGrant(d, manifest.authFingerprint)
+          : { status: "awaiting_review", grantedHash: null, grantedDestination: null, grantedAuth: null };
+        tx.insert(tools).values({ sourceId: source.id, name: d.name, ...values, ...grant, createdAt: now }).run();
         indexTool(sql, slug, d);
-      } else if (prior.hash !== d.hash) {
-        report.changed.push(d.name);
-        tx.update(tools).set(values).where(and(eq(tools.sourceId, source.id), eq(tools.name, d.name))).run();
-        indexTool(sql, slug, d);
-      } else {
-        report.unchanged++;
+        continue;
       }
+      const { grant, outcome } = refreshGrant(prior, d, auth);
+      if (outcome === "unchanged") report.unchanged++;
+      else report[outcome].push(d.name);
+      if (untouched(prior, d, grant)) continue;
+      tx.update(tools).set({ ...values, ...grant }).where(and(eq(tools.sourceId, source.id), eq(tools.name, d.name))).run();
+      if (prior.hash !== d.hash) indexTool(sql, slug, d);
     }
     for (const name of existing.keys()) {
       if (names.has(name)) continue;
@@ -148,16 +162,30 @@ export function getTool(db: Db, scope: string, slug: string, name: string): Resu
   return row ? ok(toolFromRow(row, slug)) : fail("not_found", `no tool '${name}' in source '${slug}'`);
 }
 
-/** Grants a tool at its current definition (review of a new or changed tool). */
-export function grantTool(db: Db, scope: string, slug: string, name: string, now: number): Result<CatalogTool> {
-  const source = db.select({ id: sources.id }).from(sources).where(eq(sources.slug, slug)).get();
+/**
+ * Grants a tool at its current definition, destination and auth (review of a new, changed or moved
+ * tool). `auth` is the source's auth templates the caller fingerprinted: if a refresh replaced them
+ * meanwhile, nothing is granted (the grant would cover auth nobody reviewed).
+ */
+export function grantTool(
+  db: Db,
+  scope: string,
+  slug: string,
+  name: string,
+  auth: { templates: readonly AuthTemplate[]; fingerprint: string },
+  now: number,
+): Result<CatalogTool> {
+  const source = db.select({ id: sources.id, auth: sources.auth }).from(sources).where(eq(sources.slug, slug)).get();
   if (!source) return fail("not_found", `no source '${slug}' in scope '${scope}'`);
+  if (canonicalJson(source.auth ?? []) !== canonicalJson(auth.templates)) {
+    return fail("conflict", `source '${slug}' was refreshed while the grant was being made; grant again`);
+  }
   const where = and(eq(tools.sourceId, source.id), eq(tools.name, name));
-  const current = db.select({ hash: tools.hash }).from(tools).where(where).get();
+  const current = db.select({ hash: tools.hash, destination: tools.destination }).from(tools).where(where).get();
   if (!current) return fail("not_found", `no tool '${name}' in source '${slug}'`);
   const row = db
     .update(tools)
-    .set({ status: "granted", grantedHash: current.hash, updatedAt: now })
+    .set({ ...reviewGrant(current, auth.fingerprint), updatedAt: now })
     .where(where)
     .returning()
     .get();

@@ -42,6 +42,12 @@ export const tools = sqliteTable(
     /** The hash last granted; differs from `hash` when a refresh changed the definition. */
     grantedHash: text("granted_hash"),
     invocation: text("invocation", { mode: "json" }).notNull().$type<JsonObject>(),
+    /** Where the current definition sends its request and credential (null: stored before migration 0006). */
+    destination: text("destination"),
+    /** The destination the last grant covers (DESIGN invariant 6). */
+    grantedDestination: text("granted_destination"),
+    /** The fingerprint of the source's auth templates the last grant covers (core/grant). */
+    grantedAuth: text("granted_auth"),
     status: text("status").notNull(),
     ...timestamps,
   },

@@ -5,6 +5,7 @@ import m0002 from './0002_auth_and_documents.sql';
 import m0003 from './0003_tool_search.sql';
 import m0004 from './0004_tool_search_titles.sql';
 import m0005 from './0005_policy_self_approval.sql';
+import m0006 from './0006_grant_destinations.sql';
 
   export default {
     journal,
@@ -14,7 +15,8 @@ m0001,
 m0002,
 m0003,
 m0004,
-m0005
+m0005,
+m0006
     }
   }
   

@@ -16,4 +16,6 @@ export const graphqlPlugin: SourcePlugin<GraphqlConfig> = {
   parseConfig: parseGraphqlConfig,
   resolveTools: resolveGraphqlTools,
   invokeTool: invokeGraphqlTool,
+  // Every operation is POSTed to the configured endpoint (GraphQL over HTTP §POST).
+  destination: (_tool, config) => `POST ${config.endpoint}`,
 };

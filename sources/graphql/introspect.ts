@@ -1,5 +1,7 @@
 import type { GraphQLSchema, IntrospectionQuery } from "graphql";
 import { buildClientSchema, buildSchema, getIntrospectionQuery, validateSchema } from "graphql";
+import { readBounded } from "../../core/bytes";
+import { JSON_LIMITS, describeBreach, parseJson as parseBoundedJson } from "../../core/json";
 import { upstreamMessage } from "../shared/text";
 import { placeCredential } from "../shared/credential";
 import type { Credential, GuardedFetch } from "../types";
@@ -8,8 +10,11 @@ import type { GraphqlConfig } from "./config";
 
 /** resolveTools has no platform deadline of its own. */
 const INTROSPECTION_TIMEOUT_MS = 30_000;
-/** Large public schemas (GitHub's) introspect to a few MB; far beyond that is not a schema. */
-const MAX_INTROSPECTION_CHARS = 32_000_000;
+/**
+ * Large public schemas (GitHub's) introspect to a few MB; far beyond that is not a schema, and a
+ * 128 MB isolate could not hold the answer, its parse and the schema built from it.
+ */
+const MAX_INTROSPECTION_BYTES = 16 * 1024 * 1024;
 
 /**
  * The upstream's schema: from an uploaded document when the source has one (SDL or an introspection
@@ -57,12 +62,15 @@ async function introspect(config: GraphqlConfig, fetch: GuardedFetch, credential
       `the GraphQL endpoint refused introspection (HTTP ${response.status}); add a connection with a credential, or upload its schema`,
     );
   }
-  const text = await response.text().catch(() => "");
   if (response.status >= 500 || response.status === 429) {
+    await response.body?.cancel();
     throw new PluginError("unreachable", `the GraphQL endpoint answered HTTP ${response.status}`);
   }
-  if (text.length > MAX_INTROSPECTION_CHARS) throw new PluginError("invalid_document", "the introspection answer is too large");
-  const body = parseJson(text);
+  // Read no more than the cap: the answer is never held whole before its size is known.
+  const read = await readBounded(response, MAX_INTROSPECTION_BYTES).catch(() => ({ ok: true as const, bytes: new Uint8Array(0) }));
+  if (!read.ok) throw new PluginError("invalid_document", `the introspection answer is larger than ${MAX_INTROSPECTION_BYTES} bytes`);
+  const text = new TextDecoder().decode(read.bytes);
+  const body = parseJson(text, "the introspection answer");
   const schema = introspectionOf(body);
   if (schema === undefined) {
     const firstError = graphqlErrorOf(body);
@@ -73,7 +81,7 @@ async function introspect(config: GraphqlConfig, fetch: GuardedFetch, credential
 }
 
 function fromDocument(document: string): GraphQLSchema {
-  const json = parseJson(document);
+  const json = parseJson(document, "the schema document");
   const introspection = introspectionOf(json);
   if (introspection !== undefined) return build(introspection);
   try {
@@ -91,12 +99,16 @@ function build(introspection: IntrospectionQuery): GraphQLSchema {
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+/**
+ * An introspection result as JSON, within the document limits (DESIGN invariant 10); undefined when
+ * the text is not JSON (an uploaded document may be SDL). The limits are checked on any text: SDL
+ * nests only through brackets and braces too (list types, values, definitions), and graphql-js
+ * parses it by recursive descent, so a too-deep SDL document is refused here as well.
+ */
+function parseJson(text: string, what: string): unknown {
+  const json = parseBoundedJson(text, JSON_LIMITS.document);
+  if (!json.ok && json.reason === "limit") throw new PluginError("invalid_document", `${what} ${describeBreach(json.breach)}`);
+  return json.ok ? json.value : undefined;
 }
 
 /** `{ data: { __schema } }` as a server answers, or a bare `{ __schema }` as tools save it. */

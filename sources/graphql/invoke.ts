@@ -1,10 +1,14 @@
 import { z } from "zod";
+import { readBounded } from "../../core/bytes";
 import type { JsonObject, ToolDefinition } from "../../schemas";
 import { placeCredential } from "../shared/credential";
 import { upstreamMessage } from "../shared/text";
 import type { Credential, InvokeContext, InvokeResult } from "../types";
 import { parseGraphqlConfig } from "./config";
 import { fail, mapGraphqlAnswer } from "./response";
+
+/** As for OpenAPI answers: above this a result belongs in storage behind a handle, not in one isolate's memory. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** What resolveTools stored in a tool's invocation. */
 const GraphqlInvocation = z.object({
@@ -42,8 +46,9 @@ export async function invokeGraphqlTool(
       body: JSON.stringify({ query: invocation.data.document, variables: args }),
       signal: ctx.signal,
     });
-    const text = await response.text();
-    return mapGraphqlAnswer(response.status, text, invocation.data.field, secrets);
+    const body = await readBounded(response, MAX_RESPONSE_BYTES);
+    if (!body.ok) return fail("invalid_response", `the GraphQL endpoint answered with more than ${MAX_RESPONSE_BYTES} bytes`, false, response.status);
+    return mapGraphqlAnswer(response.status, new TextDecoder().decode(body.bytes), invocation.data.field, secrets);
   } catch (error) {
     // The platform's deadline passed (the fetch or the body read was aborted). A timed-out mutation may
     // still have happened upstream, so only reads are offered as retryable.

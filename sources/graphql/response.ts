@@ -1,3 +1,4 @@
+import { JSON_LIMITS, describeBreach, parseJson } from "../../core/json";
 import type { JsonValue } from "../../schemas";
 import { JsonValue as JsonValueSchema } from "../../schemas";
 import { redactJson, upstreamMessage } from "../shared/text";
@@ -12,31 +13,26 @@ type Failure = Extract<InvokeResult, { ok: false }>;
  * - `data` with the field present: ok, value = `data[field]` (partial errors beside usable data are dropped).
  * - `errors` and no usable data: upstream_error with the first message, redacted and capped.
  * - No GraphQL body: the HTTP status decides (5xx and 429 retryable), else invalid_response.
+ * - A body over the upstream JSON limits (core/json): invalid_response, whatever the status.
  */
 export function mapGraphqlAnswer(status: number, text: string, field: string, secrets: readonly string[]): InvokeResult {
-  const body = parseBody(text);
+  // DESIGN invariant 10: an answer over the upstream limits fails the Run before it is built.
+  const json = parseJson(text, JSON_LIMITS.upstream);
+  if (!json.ok && json.reason === "limit") return fail("invalid_response", `the GraphQL answer ${describeBreach(json.breach)}`, false, status);
+  const body = json.ok && isRecord(json.value) ? json.value : undefined;
   const data = body?.["data"];
   const value = isRecord(data) ? data[field] : undefined;
   const errors = body?.["errors"];
   const firstError = Array.isArray(errors) ? messageOf(errors[0]) : undefined;
   if (value !== undefined && (value !== null || firstError === undefined)) {
-    const json = JsonValueSchema.safeParse(value);
-    if (!json.success) return fail("invalid_response", "the GraphQL answer is not JSON", false, status);
-    return { ok: true, value: redactJson<JsonValue>(json.data, secrets), status };
+    const checked = JsonValueSchema.safeParse(value);
+    if (!checked.success) return fail("invalid_response", "the GraphQL answer is not JSON", false, status);
+    return { ok: true, value: redactJson<JsonValue>(checked.data, secrets), status };
   }
   const retryable = status >= 500 || status === 429;
   if (firstError !== undefined) return fail("upstream_error", upstreamMessage(firstError, secrets), retryable, status);
   if (status >= 400) return fail("upstream_error", `the GraphQL endpoint answered HTTP ${status}`, retryable, status);
   return fail("invalid_response", "the answer has neither data for the field nor errors", false, status);
-}
-
-function parseBody(text: string): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isRecord(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function messageOf(error: unknown): string {

@@ -16,4 +16,6 @@ export const mcpPlugin: SourcePlugin<McpConfig> = {
   parseConfig: parseMcpConfig,
   resolveTools: resolveMcpTools,
   invokeTool: invokeMcpTool,
+  // Every tools/call goes to the configured Streamable HTTP endpoint (MCP 2025-06-18 §Transports).
+  destination: (_tool, config) => `POST ${config.url}`,
 };

@@ -1,5 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { JsonObject, JsonValue, ToolDefinition } from "../../schemas";
+import { JSON_LIMITS, describeBreach, scanJsonValue } from "../../core/json";
+import type { JsonObject, ToolDefinition } from "../../schemas";
 import { JsonValue as JsonValueSchema } from "../../schemas";
 import type { Credential, InvokeContext, InvokeResult } from "../types";
 import { parseMcpConfig } from "./config";
@@ -50,30 +51,32 @@ export function mapCallResult(result: CallToolResult, secrets: readonly string[]
     const message = upstreamMessage(text === "" ? "the tool reported an error" : text, secrets);
     return { ok: false, error: { code: "upstream_error", message, retryable: false } };
   }
-  const value = toJson(result.structuredContent ?? { content: result.content });
-  if (value === undefined) return unreadable();
-  return { ok: true, value: redactJson(value, secrets) };
+  return toJson(result.structuredContent ?? { content: result.content }, secrets);
 }
 
 /** Protocol 2024-10-05 servers answer `{ toolResult }`; keep the value as it is. */
 function mapLegacy(toolResult: unknown, secrets: readonly string[]): InvokeResult {
-  const value = toJson(toolResult ?? null);
-  if (value === undefined) return unreadable();
-  return { ok: true, value: redactJson(value, secrets) };
+  return toJson(toolResult ?? null, secrets);
 }
 
-/** Through JSON and back, then checked: a Run record holds JSON only (schemas/common.ts). */
-function toJson(value: unknown): JsonValue | undefined {
+/**
+ * Through JSON and back, then checked (a Run record holds JSON only: schemas/common.ts) and redacted.
+ * The SDK has already parsed the answer, with no limits, so the upstream JSON limits are checked on
+ * the value first, without recursion, before JSON.stringify or zod recurse into it (DESIGN invariant 10).
+ */
+function toJson(value: unknown, secrets: readonly string[]): InvokeResult {
+  const breach = scanJsonValue(value, JSON_LIMITS.upstream);
+  if (breach !== null) return unreadable(`the tool's result ${describeBreach(breach)}`);
   const text = JSON.stringify(value);
-  if (text === undefined) return undefined;
+  if (text === undefined) return unreadable();
   const parsed = JsonValueSchema.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data : undefined;
+  return parsed.success ? { ok: true, value: redactJson(parsed.data, secrets) } : unreadable();
 }
 
 function invalid(message: string): InvokeResult {
   return { ok: false, error: { code: "invalid_arguments", message, retryable: false } };
 }
 
-function unreadable(): InvokeResult {
-  return { ok: false, error: { code: "invalid_response", message: "the tool's result is not JSON", retryable: false } };
+function unreadable(message = "the tool's result is not JSON"): InvokeResult {
+  return { ok: false, error: { code: "invalid_response", message, retryable: false } };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JSON_LIMITS, scanJsonValue } from "../../core/json";
 import type { JsonObject, ToolDefinition } from "../../schemas";
 import { JsonObject as JsonObjectSchema } from "../../schemas";
 import { cleanText, DESCRIPTION_CAP, sanitizeToolName, uniqueName } from "../shared/text";
@@ -63,8 +64,13 @@ export function hintsOf(annotations: ListedTool["annotations"]): JsonObject {
   return hints;
 }
 
-/** A JSON Schema for an object (`type: "object"`), within the size cap; anything else is dropped. */
+/**
+ * A JSON Schema for an object (`type: "object"`), within the size cap and the document JSON limits
+ * (checked first and without recursion, so a schema nested thousands deep never reaches zod: DESIGN
+ * invariant 10); anything else is dropped.
+ */
 function objectSchema(schema: unknown): JsonObject | undefined {
+  if (scanJsonValue(schema, JSON_LIMITS.document) !== null) return undefined;
   const parsed = JsonObjectSchema.safeParse(schema);
   if (!parsed.success || parsed.data["type"] !== "object") return undefined;
   if (JSON.stringify(parsed.data).length > SCHEMA_CHAR_CAP) return undefined;

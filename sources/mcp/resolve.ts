@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SourceManifest, ToolDefinition } from "../../schemas";
-import { SourceManifest as SourceManifestSchema } from "../../schemas";
+import { MAX_SOURCE_TOOLS, SourceManifest as SourceManifestSchema } from "../../schemas";
 import { withHash } from "../hash";
 import type { SourceContext } from "../types";
 import { PluginError } from "../types";
@@ -14,7 +14,7 @@ import { cleanText } from "../shared/text";
 /** Per-request bound while listing; resolveTools has no platform deadline signal of its own. */
 const LIST_TIMEOUT_MS = 30_000;
 const MAX_PAGES = 500;
-const MAX_TOOLS = 50_000; // SourceManifest's own limit
+const MAX_TOOLS = MAX_SOURCE_TOOLS; // SourceManifest's own limit
 
 /** `tools/list` result, checked loosely: each tool is parsed on its own in `mapListedTool`. */
 const ListPage = z.object({

@@ -1,3 +1,5 @@
+import { JSON_LIMITS, describeBreach, parseJson } from "../../core/json";
+import { credentialValues } from "../../core/redaction";
 import type { Credential, InvokeContext } from "../types";
 import { decodeText, readBounded } from "./read-body";
 import type { RequestParts } from "./request";
@@ -10,14 +12,16 @@ const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 export type Placement = { ok: true; parts: RequestParts; secrets: string[] } | Failure;
 
 /**
- * Puts the credential on the wire as its template says, and lists every form of it that could come
- * back in an upstream's error body, so those can be removed (DESIGN invariant 1). Nothing is cached
- * across calls: a client-credentials token is fetched for each call.
+ * Puts the credential on the wire as its template says, and lists the values it put there (each is
+ * redacted in every encoding by core/redaction from whatever comes back, DESIGN invariant 1). Values
+ * derived from the credential (the computed Basic header, a client-credentials access token) are also
+ * reported to the platform through `ctx.secret`, so the platform removes them from successful
+ * answers too. Nothing is cached across calls: a client-credentials token is fetched for each call.
  */
 export async function placeCredential(parts: RequestParts, credential: Credential | null, ctx: InvokeContext): Promise<Placement> {
   if (credential === null) return { ok: true, parts, secrets: [] };
   const { template, secret } = credential;
-  const secrets = forms(secret);
+  const secrets = credentialValues(secret);
   switch (template.type) {
     case "none":
       return { ok: true, parts, secrets };
@@ -37,14 +41,17 @@ export async function placeCredential(parts: RequestParts, credential: Credentia
         parts.headers.set("authorization", `Bearer ${secret}`);
         return { ok: true, parts, secrets };
       }
-      // RFC 7617 §2: base64 of the UTF-8 `user-id:password`.
+      // RFC 7617 §2: base64 of the UTF-8 `user-id:password` (a wire form core/redaction knows).
       parts.headers.set("authorization", `Basic ${base64Utf8(secret)}`);
-      return { ok: true, parts, secrets: [...secrets, ...forms(passwordOf(secret)), base64Utf8(secret)] };
+      return { ok: true, parts, secrets };
     case "oauth2_client_credentials": {
       const token = await clientCredentialsToken(template.tokenUrl, template.scopes, secret, ctx);
       if (!token.ok) return token;
       parts.headers.set("authorization", `Bearer ${token.accessToken}`);
-      return { ok: true, parts, secrets: [...secrets, ...forms(passwordOf(secret)), ...forms(token.accessToken), token.basic] };
+      // Derived tokens: the platform must scrub these from successful answers as well.
+      ctx.secret?.(token.accessToken);
+      ctx.secret?.(token.basic);
+      return { ok: true, parts, secrets: [...secrets, token.accessToken, token.basic] };
     }
   }
 }
@@ -79,12 +86,10 @@ async function clientCredentialsToken(tokenUrl: string, scopes: readonly string[
   }
   const body = await readBounded(response, MAX_TOKEN_RESPONSE_BYTES);
   if (!body.ok) return invalidResponse("token endpoint answered with an oversized body");
-  let payload: unknown;
-  try {
-    payload = JSON.parse(decodeText(body.bytes));
-  } catch {
-    return invalidResponse("token endpoint answered with a body that is not JSON");
-  }
+  // DESIGN invariant 10: a token response is an upstream answer, bounded like one.
+  const json = parseJson(decodeText(body.bytes), JSON_LIMITS.upstream);
+  if (!json.ok) return invalidResponse(`token endpoint answered with a body that ${json.reason === "limit" ? describeBreach(json.breach) : "is not JSON"}`);
+  const payload = json.value;
   const accessToken = typeof payload === "object" && payload !== null && "access_token" in payload ? payload.access_token : undefined;
   const tokenType = typeof payload === "object" && payload !== null && "token_type" in payload ? payload.token_type : "Bearer";
   // §5.1: access_token and token_type are required; we can only present bearer tokens (RFC 6750).
@@ -92,17 +97,6 @@ async function clientCredentialsToken(tokenUrl: string, scopes: readonly string[
     return invalidResponse("token endpoint answered without a bearer access_token");
   }
   return { ok: true, accessToken, basic };
-}
-
-/** The secret as sent and as it might be echoed: raw, percent-encoded, JSON-escaped. */
-function forms(secret: string): string[] {
-  if (secret === "") return [];
-  return [...new Set([secret, encode(secret), formEncode(secret), JSON.stringify(secret).slice(1, -1)])];
-}
-
-function passwordOf(secret: string): string {
-  const colon = secret.indexOf(":");
-  return colon < 0 ? "" : secret.slice(colon + 1);
 }
 
 function formEncode(value: string): string {

@@ -1,14 +1,20 @@
 import { upgrade } from "@scalar/openapi-upgrader";
-import { parse as parseYaml } from "yaml";
+import { JSON_LIMITS, describeBreach, parseJson } from "../../core/json";
 import type { JsonObject, JsonValue } from "../../schemas";
 import { PluginError } from "../types";
 import type { SourceContext } from "../types";
 import type { OpenApiConfig } from "./config";
 import { isObject } from "./json";
 import { decodeText, readBounded } from "./read-body";
+import { parseYamlDocument } from "./yaml";
 
-/** GitHub's complete description is 13 MB; beyond this a 128 MB isolate cannot hold two copies. */
-export const MAX_DOCUMENT_BYTES = 24 * 1024 * 1024;
+/**
+ * GitHub's complete description is 12.4 MiB (13 MB) of JSON. An upload is held as a two-byte string
+ * when any character is above U+00FF, and travels whole in the catalog's 32 MiB RPC beside its tools
+ * (workers/gateway/catalog/import-limits.ts), so 16 MiB leaves GitHub-sized documents room to grow
+ * and still fits. YAML has its own, smaller cap (yaml.ts).
+ */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 /** An OpenAPI 3.1 document (2.0 and 3.0 are upgraded on load), plus where it came from. */
 export interface LoadedDocument {
@@ -67,25 +73,12 @@ export function parseDocument(text: string): JsonObject {
 function parseText(text: string): JsonValue {
   if (text.trim() === "") throw new PluginError("invalid_document", "the document is empty");
   // JSON first: YAML is a superset, but a YAML parse of a 13 MB JSON file costs far more memory.
-  if (/^\s*[{[]/.test(text)) {
-    try {
-      return JSON.parse(text) as JsonValue;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : "syntax error";
-      throw new PluginError("invalid_document", `the document is not valid JSON: ${reason.slice(0, 200)}`);
-    }
-  }
-  try {
-    // YAML 1.2 core schema (no timestamps or binary), aliases capped against expansion bombs; the
-    // reviver drops .inf/.nan, which JSON cannot carry.
-    return parseYaml(text, (_key: unknown, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? undefined : v), {
-      maxAliasCount: 100,
-      prettyErrors: false,
-    }) as JsonValue;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] ?? "" : "syntax error";
-    throw new PluginError("invalid_document", `the document is neither JSON nor YAML: ${reason.slice(0, 200)}`);
-  }
+  if (!/^\s*[{[]/.test(text)) return parseYamlDocument(text);
+  // DESIGN invariant 10: the document limits are checked on the text, before anything is built.
+  const json = parseJson(text, JSON_LIMITS.document);
+  if (json.ok) return json.value;
+  if (json.reason === "limit") throw new PluginError("invalid_document", `the document ${describeBreach(json.breach)}`);
+  throw new PluginError("invalid_document", `the document is not valid JSON: ${json.message.slice(0, 200)}`);
 }
 
 function upgradeTo31(root: JsonObject, version: "2.0" | "3.0"): JsonObject {

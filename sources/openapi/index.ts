@@ -1,6 +1,7 @@
 import type { SourcePlugin } from "../types";
 import type { OpenApiConfig } from "./config";
 import { parseOpenApiConfig } from "./config";
+import { destinationOf } from "./invocation";
 import { invokeTool } from "./invoke";
 import { resolveTools } from "./resolve";
 
@@ -10,6 +11,7 @@ export const openApiPlugin: SourcePlugin<OpenApiConfig> = {
   parseConfig: parseOpenApiConfig,
   resolveTools,
   invokeTool,
+  destination: destinationOf,
 };
 
 export { OpenApiConfig, parseOpenApiConfig } from "./config";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { JsonObject } from "../../schemas";
+import type { JsonObject, ToolDefinition } from "../../schemas";
 
 /**
  * What `invokeTool` needs to place one call, stored as the tool's opaque `invocation` data. It is
@@ -71,4 +71,14 @@ export function invocationJson(invocation: Invocation): JsonObject {
   }
   if (invocation.accept !== undefined) out.accept = invocation.accept;
   return out;
+}
+
+/**
+ * Where an operation's request, and the credential on it, goes (DESIGN invariant 6): the method and
+ * the server URL with the path template (`GET https://api.example.com/v1/pets/{petId}`). Invalid
+ * invocation data has no destination a grant could cover: it gets one that never matches a real one.
+ */
+export function destinationOf(tool: ToolDefinition): string {
+  const parsed = Invocation.safeParse(tool.invocation);
+  return parsed.success ? `${parsed.data.method} ${parsed.data.server}${parsed.data.path}` : "(invalid invocation data)";
 }

@@ -1,4 +1,5 @@
 import type { JsonObject, SourceManifest, ToolDefinition } from "../../schemas";
+import { MAX_SOURCE_TOOLS } from "../../schemas";
 import { withHash } from "../hash";
 import { PluginError } from "../types";
 import type { SourceContext } from "../types";
@@ -13,7 +14,8 @@ import { deref } from "./pointer";
 import { SchemaRegistry } from "./schemas";
 import { serverUrl } from "./servers";
 
-const MAX_TOOLS = 50_000;
+/** Counted before any tool is built, so an oversized document costs no schema work. */
+const MAX_TOOLS = MAX_SOURCE_TOOLS;
 const PROGRESS_EVERY = 100;
 
 /** Document → manifest: one tool per operation, named, described, schema'd and hashed. */

@@ -1,5 +1,6 @@
 import { isEgressError } from "../../core/egress";
-import type { JsonValue } from "../../schemas";
+import { JSON_LIMITS, describeBreach, parseJson } from "../../core/json";
+import { redactText } from "../../core/redaction";
 import type { InvokeResult } from "../types";
 import { cleanText } from "./json";
 import { essence, isJsonMediaType } from "./media";
@@ -76,11 +77,11 @@ export async function readResult(response: Response, method: string, secrets: re
   if (body.bytes.byteLength === 0) return { ok: true, value: null, status };
   const type = response.headers.get("content-type") ?? "";
   if (isJsonMediaType(type)) {
-    try {
-      return { ok: true, value: JSON.parse(decodeText(body.bytes)) as JsonValue, status };
-    } catch {
-      return invalidResponse(`upstream answered ${status} with a body that is not valid JSON`);
-    }
+    // DESIGN invariant 10: an answer over the upstream limits fails the Run here, before it is built.
+    const json = parseJson(decodeText(body.bytes), JSON_LIMITS.upstream);
+    if (json.ok) return { ok: true, value: json.value, status };
+    if (json.reason === "limit") return invalidResponse(`upstream answered ${status} with JSON that ${describeBreach(json.breach)}`);
+    return invalidResponse(`upstream answered ${status} with a body that is not valid JSON`);
   }
   if (isTextual(type)) return { ok: true, value: decodeText(body.bytes), status };
   return { ok: true, value: { contentType: essence(type), size: body.bytes.byteLength, base64: toBase64(body.bytes) }, status };
@@ -98,16 +99,12 @@ async function excerpt(response: Response, secrets: readonly string[]): Promise<
   // Strip controls and fold whitespace before redacting, so a secret split by a NUL or a line break
   // cannot survive the clean-up; cap only afterwards.
   const plain = cleanText(decodeText(body.bytes), EXCERPT_READ_BYTES).replace(/\s+/g, " ");
-  return cleanText(redact(plain, [...secrets, ...secrets.map((s) => s.replace(/\s+/g, " "))]), MAX_EXCERPT);
+  return cleanText(redact(plain, secrets), MAX_EXCERPT);
 }
 
-/** Every occurrence of every secret, case-insensitively, longest first. */
+/** Every secret in every wire form, case-insensitively (core/redaction, the one place that knows the forms). */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secrets].filter((s) => s !== "").sort((a, b) => b.length - a.length)) {
-    out = out.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), "[redacted]");
-  }
-  return out;
+  return redactText(text, secrets);
 }
 
 export function toBase64(bytes: Uint8Array): string {

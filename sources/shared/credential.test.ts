@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { redactText } from "../../core/redaction";
 import { placeCredential } from "./credential";
 
 const URL_ = "https://api.example.com/mcp?v=1";
@@ -15,18 +16,20 @@ describe("placeCredential", () => {
     });
   });
 
-  it("encodes basic credentials and redacts the encoded form and the password", () => {
+  it("encodes basic credentials and lists the credential and the password for redaction (core/redaction adds base64)", () => {
     const placed = placeCredential(URL_, undefined, { template: { type: "http", scheme: "basic" }, secret: "ada:pässword" });
-    expect(placed.ok && placed.placed.headers["Authorization"]).toBe(`Basic ${Buffer.from("ada:pässword").toString("base64")}`);
-    expect(placed.ok && placed.placed.secrets).toEqual(["ada:pässword", Buffer.from("ada:pässword").toString("base64"), "pässword"]);
+    const header = `Basic ${Buffer.from("ada:pässword").toString("base64")}`;
+    expect(placed.ok && placed.placed.headers["Authorization"]).toBe(header);
+    expect(placed.ok && placed.placed.secrets).toEqual(["ada:pässword", "pässword"]);
+    expect(placed.ok && redactText(`you sent ${header}`, placed.placed.secrets)).toBe("you sent Basic [redacted]");
   });
 
   it("places apiKey credentials in a header, the query or a cookie", () => {
     const header = placeCredential(URL_, undefined, { template: { type: "apiKey", in: "header", name: "X-Key" }, secret: "k" });
     expect(header.ok && header.placed.headers).toEqual({ "X-Key": "k" });
-    const query = placeCredential(URL_, undefined, { template: { type: "apiKey", in: "query", name: "key" }, secret: "a b" });
-    expect(query.ok && query.placed.url).toBe("https://api.example.com/mcp?v=1&key=a+b");
-    expect(query.ok && query.placed.secrets).toContain("a+b");
+    const query = placeCredential(URL_, undefined, { template: { type: "apiKey", in: "query", name: "key" }, secret: "a b c" });
+    expect(query.ok && query.placed.url).toBe("https://api.example.com/mcp?v=1&key=a+b+c");
+    expect(query.ok && redactText(query.placed.url, query.placed.secrets)).toBe("https://api.example.com/mcp?v=1&key=[redacted]");
     const cookie = placeCredential(URL_, undefined, { template: { type: "apiKey", in: "cookie", name: "sid" }, secret: "c" });
     expect(cookie.ok && cookie.placed.headers).toEqual({ Cookie: "sid=c" });
   });

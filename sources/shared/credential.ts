@@ -1,11 +1,12 @@
 // Shared by the source plugins (sources/*): one copy of the security-relevant helpers.
+import { credentialValues } from "../../core/redaction";
 import type { Credential } from "../types";
 
 /** Where a credential ended up on the wire, and every form of it an upstream might echo back. */
 export interface PlacedCredential {
   readonly url: string;
   readonly headers: Record<string, string>;
-  /** Strings to redact from anything the upstream sends back (DESIGN invariant 1). */
+  /** Values put on the wire, to redact (in every encoding, core/redaction) from what comes back (DESIGN invariant 1). */
   readonly secrets: readonly string[];
 }
 
@@ -24,7 +25,7 @@ export function placeCredential(
   const headers: Record<string, string> = { ...staticHeaders };
   if (credential === null) return { ok: true, placed: { url, headers, secrets: [] } };
   const { template, secret } = credential;
-  const secrets = [secret];
+  const secrets = credentialValues(secret);
   switch (template.type) {
     case "none":
       return { ok: true, placed: { url, headers, secrets } };
@@ -32,11 +33,8 @@ export function placeCredential(
       if (template.scheme === "bearer") {
         setHeader(headers, "Authorization", `Bearer ${secret}`);
       } else {
-        const encoded = base64Utf8(secret);
-        const colon = secret.indexOf(":");
-        setHeader(headers, "Authorization", `Basic ${encoded}`);
-        secrets.push(encoded);
-        if (colon >= 0) secrets.push(secret.slice(colon + 1));
+        // RFC 7617 §2; the base64 form is one core/redaction removes.
+        setHeader(headers, "Authorization", `Basic ${base64Utf8(secret)}`);
       }
       return { ok: true, placed: { url, headers, secrets } };
     case "apiKey": {
@@ -46,15 +44,11 @@ export function placeCredential(
       }
       if (template.in === "cookie") {
         setHeader(headers, "Cookie", `${template.name}=${encodeURIComponent(secret)}`);
-        return { ok: true, placed: { url, headers, secrets: [secret, encodeURIComponent(secret)] } };
+        return { ok: true, placed: { url, headers, secrets } };
       }
       const withKey = new URL(url);
       withKey.searchParams.set(template.name, secret);
-      const formEncoded = new URLSearchParams([["k", secret]]).toString().slice(2);
-      return {
-        ok: true,
-        placed: { url: withKey.toString(), headers, secrets: [secret, encodeURIComponent(secret), formEncoded] },
-      };
+      return { ok: true, placed: { url: withKey.toString(), headers, secrets } };
     }
     case "oauth2_client_credentials":
       return { ok: false, message: "this source cannot place an oauth2_client_credentials credential itself" };

@@ -17,7 +17,7 @@ describe("cleanText", () => {
 
 describe("redact", () => {
   it("removes every form, longest first, so no prefix of a longer secret survives", () => {
-    expect(redact("k=abc123 and abc", ["abc", "abc123"])).toBe("k=[redacted] and [redacted]");
+    expect(redact("k=abcd1234 and abcd", ["abcd", "abcd1234"])).toBe("k=[redacted] and [redacted]");
   });
 
   it("redacts before capping, so a cut cannot leave half a secret", () => {
@@ -27,7 +27,7 @@ describe("redact", () => {
   });
 
   it("walks JSON values, member names included", () => {
-    expect(redactJson({ list: ["tok"], tok: { n: 1 } }, ["tok"])).toEqual({ list: ["[redacted]"], "[redacted]": { n: 1 } });
+    expect(redactJson({ list: ["tok1"], tok1: { n: 1 } }, ["tok1"])).toEqual({ list: ["[redacted]"], "[redacted]": { n: 1 } });
   });
 });
 

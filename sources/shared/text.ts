@@ -1,4 +1,5 @@
 // Shared by the source plugins (sources/*): one copy of the security-relevant helpers.
+import { redactJson as redactJsonValue, redactText } from "../../core/redaction";
 /**
  * Text that comes from an upstream is untrusted: it lands in tool descriptions an agent reads and in
  * error messages a Run records. These helpers bound it, strip what can hide or reorder text, and take
@@ -24,13 +25,9 @@ export function cleanText(text: string, max: number): string {
   return `${stripped.slice(0, cut)}…`;
 }
 
-/** Removes every occurrence of every secret form (longest first, so a prefix never survives). */
+/** Removes every secret in every wire form (core/redaction: the one place that knows the forms). */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length > 0) out = out.split(secret).join("[redacted]");
-  }
-  return out;
+  return redactText(text, secrets);
 }
 
 /** An upstream message fit for a result: secrets removed first, then cleaned and capped. */
@@ -40,19 +37,7 @@ export function upstreamMessage(text: string, secrets: readonly string[]): strin
 
 /** Deep copy of a JSON value with every string (and member name) redacted. */
 export function redactJson<T>(value: T, secrets: readonly string[]): T {
-  if (secrets.every((s) => s.length === 0)) return value;
-  return walk(value, secrets) as T;
-}
-
-function walk(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === "string") return redact(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => walk(item, secrets));
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [key, member] of Object.entries(value)) out[redact(key, secrets)] = walk(member, secrets);
-    return out;
-  }
-  return value;
+  return redactJsonValue(value, secrets);
 }
 
 const TOOL_NAME_MAX = 128;

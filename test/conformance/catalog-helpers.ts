@@ -1,6 +1,8 @@
 import { expect } from "vitest";
 import type { Account } from "./helpers";
-import { createApiKey, sessionHeaders, signUp } from "./helpers";
+import { Browser } from "../e2e/browserless";
+import { signUpFromInvitation } from "../e2e/mailbox";
+import { PASSWORD, createApiKey, signUp } from "./helpers";
 
 /** One /v1 answer, parsed once; `text` is kept for leak checks. */
 export type Answer = { status: number; body: Record<string, unknown>; text: string };
@@ -63,42 +65,28 @@ export async function connect(api: Api, source: string, name: string, secret: st
 
 export type Member = { email: string; userId: string; orgId: string; key: string };
 
-/*
- * Members, and a product gap worked around here (see the README's notes). Sign-up always signs a person
- * into the org it creates for them, and no route switches org; log-in picks the earliest membership and
- * breaks ties by org id. An invitation accepted at sign-up is written in the same transaction, with the
- * same timestamp, as the person's own org, so their log-in lands in the inviting org exactly when its
- * id sorts before the id of their own org (ids are random).
- */
-
-/** Signs up an org owner whose org id sorts in the lower half, so invited members can reach the org. */
+/** Signs up an org owner (kept for the tests that name owners this way). */
 export async function signUpOwner(base: string, name: string): Promise<Account> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const account = await signUp(base, `${name}-${attempt}@owners.example`);
-    if (account.orgId < "org_g") return account;
-  }
-  throw new Error("no sign-up produced an org id in the lower half");
+  return signUp(base, `${name}@owners.example`);
 }
 
 /**
- * An org member with an unrestricted API key acting in the owner's org: invited through
- * `POST /v1/org/members`, signed up with that email, then logged in (which lands in the inviting org
- * when its id sorts first; otherwise another email is tried).
+ * An org member with an API key acting in the owner's org: invited through `POST /v1/org/members`,
+ * then signed up from the invitation link mailed to them (`POST /v1/invitations/signup`), which
+ * lands their session in the inviting org. The key may administer what the member could.
  */
 export async function joinAsMember(base: string, owner: Api, orgId: string, name: string): Promise<Member> {
   const email = `${name}@members.example`;
   const invited = await owner.post("/v1/org/members", { email });
   expect(invited.status, invited.text).toBe(201);
-  // Sign-up lands in the person's own org; they switch to the one that invited them.
-  const account = await signUp(base, email);
-  const switched = await fetch(`${base}/v1/orgs/switch`, {
-    method: "POST",
-    headers: { ...sessionHeaders(account, { json: true }) },
-    body: JSON.stringify({ orgId }),
-  });
-  expect(switched.status).toBe(200);
-  expect(await switched.json()).toMatchObject({ org: { id: orgId }, role: "member" });
-  const key = await createApiKey(base, { ...account, orgId }, `${name}'s key`);
+  const res = await signUpFromInvitation(base, email, PASSWORD);
+  expect(res.status).toBe(201);
+  const browser = new Browser(base);
+  browser.jar.store(res);
+  const body = (await res.json()) as { user: { id: string }; org: { id: string }; role: string; csrfToken: string };
+  expect(body).toMatchObject({ org: { id: orgId }, role: "member" });
+  const account: Account = { email, userId: body.user.id, orgId, csrfToken: body.csrfToken, browser };
+  const key = await createApiKey(base, account, `${name}'s key`);
   return { email, userId: account.userId, orgId, key: key.key };
 }
 

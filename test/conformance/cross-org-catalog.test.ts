@@ -298,11 +298,12 @@ describe.each(["API key", "session", "OAuth token"] as const)("with org B's %s, 
   });
 
   it("POST /v1/api-keys cannot bind a key to A's toolkit (422)", async () => {
-    const keyIds = async (): Promise<string[]> => ((await api().get("/v1/api-keys")).body.apiKeys as Array<{ id: string }>).map((k) => k.id);
+    // Listed with B's session: an OAuth grant cannot manage keys at all (DESIGN invariant 9).
+    const keyIds = async (): Promise<string[]> => ((await asB.session.get("/v1/api-keys")).body.apiKeys as Array<{ id: string }>).map((k) => k.id);
     const before = await keyIds();
     for (const toolkit of [`${a.orgId}/a-kit`, `${a.userId}/a-kit`, `${b.orgId}/a-kit`]) {
       const res = await api().post("/v1/api-keys", { name: "into a", toolkit });
-      expect(res.status, toolkit).toBe(422);
+      expect(res.status, toolkit).toBe(kind === "OAuth token" ? 403 : 422);
       expect(res.body.key).toBeUndefined();
     }
     expect(await keyIds()).toEqual(before);

@@ -12,9 +12,12 @@ import {
   signUp,
   usePlatform,
 } from "./helpers";
+import { latestMail } from "../e2e/mailbox";
 
-// Low per-email log-in limit for the abuse-limit test; the other buckets stay out of the way.
-const platform = usePlatform({ EXECUTOR_AUTH_RATE_LIMITS: "signup-ip=1000/3600,login-ip=1000/900,login-email=3/900" });
+// Low failed-log-in limits for the abuse-limit test; the other buckets stay out of the way.
+const platform = usePlatform({
+  EXECUTOR_AUTH_RATE_LIMITS: "signup-ip=1000/3600,signup-email=1000/3600,login-ip=1000/900,login-pair=3/900,login-email=6/3600",
+});
 
 type Kind = "session" | "API key" | "OAuth token";
 type Problem = { type: string; status: number; detail: string };
@@ -76,6 +79,9 @@ describe.each(["session", "API key", "OAuth token"] as const)("with org A's %s, 
 
   it("GET /v1/api-keys lists only org A's keys", async () => {
     const { status, text } = await readAsA("/v1/api-keys", kind);
+    expectNoTraceOfB(text);
+    // DESIGN invariant 9: key management needs the manage-keys capability, which no OAuth grant holds.
+    if (kind === "OAuth token") return expect(status).toBe(403);
     expect(status).toBe(200);
     const { apiKeys } = JSON.parse(text) as { apiKeys: Array<{ orgId: string; userId: string }> };
     expect(apiKeys.length).toBeGreaterThan(0);
@@ -95,6 +101,11 @@ describe.each(["session", "API key", "OAuth token"] as const)("with org A's %s, 
   it("DELETE /v1/api-keys/:id cannot revoke org B's key: 404, and B's key still works", async () => {
     const base = platform().baseUrl;
     const res = await fetch(`${base}/v1/api-keys/${bKey.id}`, { method: "DELETE", headers: credentials[kind]() });
+    if (kind === "OAuth token") {
+      expect(res.status).toBe(403);
+      expect((await fetch(`${base}/v1/me`, { headers: bearer(bKey.key) })).status).toBe(200);
+      return;
+    }
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(((await res.json()) as Problem).type).toBe("/problems/not-found");
@@ -119,8 +130,13 @@ describe.each(["session", "API key", "OAuth token"] as const)("with org A's %s, 
   it("POST /v1/api-keys cannot bind a key to org B's scope, and a new key belongs to org A", async () => {
     const base = platform().baseUrl;
     const intoB = await sendJson(`${base}/v1/api-keys`, credentials[kind](), { name: "into b", toolkit: `${b.orgId}/everything` });
-    expect(intoB.status).toBe(422);
     const created = await sendJson(`${base}/v1/api-keys`, credentials[kind](), { name: "mine", toolkit: null });
+    if (kind === "OAuth token") {
+      // DESIGN invariant 9: an OAuth grant mints no keys (a key would outlive the grant).
+      expect([intoB.status, created.status]).toEqual([403, 403]);
+      return;
+    }
+    expect(intoB.status).toBe(422);
     expect(created.status).toBe(201);
     const { key, apiKey } = (await created.json()) as { key: string; apiKey: { orgId: string; userId: string } };
     expect(apiKey).toMatchObject({ orgId: a.orgId, userId: a.userId });
@@ -130,12 +146,18 @@ describe.each(["session", "API key", "OAuth token"] as const)("with org A's %s, 
 });
 
 describe("accounts: sign-up, log-in and log-out never reach another account", () => {
-  it("POST /v1/signup with org B's email is refused (409) and B keeps its account", async () => {
+  it("POST /v1/signup with org B's email answers exactly as for a new address, signs nobody in, and B keeps its account", async () => {
     const base = platform().baseUrl;
-    const res = await sendJson(`${base}/v1/signup`, {}, { email: "BOB@b.example", password: "another long password" });
-    expect(res.status).toBe(409);
-    expect(res.headers.getSetCookie()).toEqual([]);
+    // OWASP Authentication Cheat Sheet, "Authentication and Error Messages": no account enumeration.
+    const taken = await sendJson(`${base}/v1/signup`, {}, { email: "BOB@b.example", password: "another long password" });
+    const fresh = await sendJson(`${base}/v1/signup`, {}, { email: "nobody-yet@b.example", password: "another long password" });
+    expect([taken.status, fresh.status]).toEqual([202, 202]);
+    expect(taken.headers.getSetCookie()).toEqual([]);
+    const [t, f] = [(await taken.json()) as { detail: string }, (await fresh.json()) as { detail: string }];
+    expect(t.detail.replace("bob@b.example", "X")).toBe(f.detail.replace("nobody-yet@b.example", "X"));
     expect((await fetch(`${base}/v1/me`, { headers: bearer(bKey.key) })).status).toBe(200);
+    // The owner of the address is told, by mail, instead.
+    expect((await latestMail(base, "bob@b.example", /already have/)).text).toContain("/login");
   });
 
   it("answers an unknown email and a wrong password with the identical 401 (no account enumeration)", async () => {
@@ -215,16 +237,23 @@ describe("API key revocation", () => {
   });
 });
 
-describe("abuse limits (RFC 6585 §4: 429 with Retry-After; OWASP ASVS V2.2.1)", () => {
-  it("answers the 4th log-in attempt for one email with 429 problem+json and Retry-After, whatever its case", async () => {
-    const base = platform().baseUrl;
-    await signUp(base, "limited@l.example");
-    const login = (email: string, password: string): Promise<Response> => logIn(base, email, password);
-    expect((await login("limited@l.example", PASSWORD)).status).toBe(200);
-    expect((await login("limited@l.example", "wrong password")).status).toBe(401);
-    expect((await login("LIMITED@l.example", PASSWORD)).status).toBe(200);
+describe("abuse limits (RFC 6585 §4: 429 with Retry-After; OWASP ASVS V2.2.1: count failures, not successes)", () => {
+  const from = (address: string) => ({ "cf-connecting-ip": address });
+  const login = (email: string, password: string, address: string): Promise<Response> =>
+    sendJson(`${platform().baseUrl}/v1/login`, from(address), { email, password });
 
-    const fourth = await login("Limited@L.example", PASSWORD);
+  it("never counts successful log-ins, so signing in often locks nobody out", async () => {
+    await signUp(platform().baseUrl, "often@l.example");
+    for (let i = 0; i < 8; i++) expect((await login("often@l.example", PASSWORD, "198.51.100.1")).status).toBe(200);
+  });
+
+  it("locks one address out of one account after 3 failures (any case of the email), while the person signs in from another", async () => {
+    await signUp(platform().baseUrl, "limited@l.example");
+    const attacker = "203.0.113.66";
+    for (const email of ["limited@l.example", "LIMITED@l.example", "Limited@L.example"]) {
+      expect((await login(email, "wrong password", attacker)).status).toBe(401);
+    }
+    const fourth = await login("limited@l.example", PASSWORD, attacker);
     expect(fourth.status).toBe(429);
     expect(fourth.headers.get("content-type")).toBe("application/problem+json");
     expect(fourth.headers.getSetCookie()).toEqual([]);
@@ -233,7 +262,22 @@ describe("abuse limits (RFC 6585 §4: 429 with Retry-After; OWASP ASVS V2.2.1)",
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(900);
     expect((await fourth.json()) as Problem).toMatchObject({ type: "/problems/rate-limited", status: 429 });
-    // The limit is per email: another person still signs in.
-    expect((await login(a.email, PASSWORD)).status).toBe(200);
+    // The person, from their own address, is not locked out by the stranger's failures.
+    expect((await login("limited@l.example", PASSWORD, "198.51.100.7")).status).toBe(200);
+    // Nor is another person from the attacker's address.
+    expect((await login(a.email, PASSWORD, attacker)).status).toBe(200);
+  });
+
+  it("bounds guessing from many addresses per account, and a success clears that address's failures", async () => {
+    await signUp(platform().baseUrl, "spread@l.example");
+    expect((await login("spread@l.example", "wrong", "192.0.2.1")).status).toBe(401);
+    expect((await login("spread@l.example", "wrong", "192.0.2.1")).status).toBe(401);
+    expect((await login("spread@l.example", PASSWORD, "192.0.2.1")).status).toBe(200);
+    expect((await login("spread@l.example", "wrong", "192.0.2.1")).status).toBe(401);
+    expect((await login("spread@l.example", "wrong", "192.0.2.1")).status).toBe(401);
+    // 4 failures so far; 2 more from other addresses reach the per-account bound of 6 per hour.
+    expect((await login("spread@l.example", "wrong", "192.0.2.2")).status).toBe(401);
+    expect((await login("spread@l.example", "wrong", "192.0.2.3")).status).toBe(401);
+    expect((await login("spread@l.example", PASSWORD, "192.0.2.4")).status).toBe(429);
   });
 });

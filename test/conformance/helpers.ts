@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from "vitest";
 import type { OAuthClient } from "../e2e/browserless";
 import { Browser, authorizeUrl, consentAndGetCode, pkcePair, registerClient, tokenRequest } from "../e2e/browserless";
 import type { Platform } from "../e2e/platform";
+import { verifiedSignUp } from "../e2e/mailbox";
 import { removeDataDir, startPlatform } from "../e2e/platform";
 
 export const PASSWORD = "correct horse battery staple";
@@ -32,10 +33,13 @@ export type Account = {
   browser: Browser;
 };
 
-/** Signs up through `POST /v1/signup` (JSON), keeping the session cookie as a browser would. */
+/**
+ * Signs up through `POST /v1/signup` (JSON) and the link mailed to the development mailbox
+ * (`POST /v1/signup/verify`), keeping the session cookie as a browser would.
+ */
 export async function signUp(base: string, email: string): Promise<Account> {
   const browser = new Browser(base);
-  const res = await sendJson(`${base}/v1/signup`, {}, { email, password: PASSWORD });
+  const res = await verifiedSignUp(base, email, PASSWORD);
   if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
   browser.jar.store(res);
   const body = (await res.json()) as { user: { id: string }; org: { id: string }; csrfToken: string };
@@ -63,9 +67,18 @@ export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-/** Creates an org-wide API key with the account's session (cookie + CSRF header). */
-export async function createApiKey(base: string, account: Account, name = "conformance"): Promise<{ key: string; id: string }> {
-  const res = await sendJson(`${base}/v1/api-keys`, sessionHeaders(account), { name, toolkit: null });
+/**
+ * Creates an org-wide API key with the account's session (cookie + CSRF header). By default it may
+ * administer the catalog and manage keys, as the person could (tests of what plain keys may not do
+ * pass `capabilities: []`).
+ */
+export async function createApiKey(
+  base: string,
+  account: Account,
+  name = "conformance",
+  capabilities: string[] = ["administer", "manage-keys"],
+): Promise<{ key: string; id: string }> {
+  const res = await sendJson(`${base}/v1/api-keys`, sessionHeaders(account), { name, toolkit: null, capabilities });
   if (res.status !== 201) throw new Error(`key creation answered ${res.status}: ${await res.text()}`);
   const body = (await res.json()) as { key: string; apiKey: { id: string } };
   return { key: body.key, id: body.apiKey.id };

@@ -21,7 +21,7 @@ type Me = {
   user: { id: string; email: string };
   org: { id: string };
   scopeChain: Array<{ id: string; kind: string }>;
-  grant: { toolkit: string | null; narrowings: string[] };
+  grant: { toolkit: string | null; capabilities: string[]; narrowings: string[] };
 };
 
 const platform = usePlatform();
@@ -132,8 +132,9 @@ describe("OAuth 2.1 authorization code + PKCE, end to end", () => {
       { id: account.orgId, kind: "org" },
       { id: account.userId, kind: "user" },
     ]);
-    // Consent chose "everything you can reach": no toolkit narrowing.
-    expect(body.grant).toEqual({ toolkit: null, narrowings: [] });
+    // Consent chose "everything you can reach": no toolkit narrowing. A grant for /v1 may approve and
+    // administer (the person consented) but never mint keys (DESIGN invariant 9).
+    expect(body.grant).toEqual({ toolkit: null, capabilities: ["administer", "approve"], narrowings: [] });
   });
 
   it("issues a token for /mcp that answers an MCP initialize request on /mcp", async () => {

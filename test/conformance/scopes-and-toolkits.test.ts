@@ -13,7 +13,7 @@ import {
   signUpOwner,
 } from "./catalog-helpers";
 import type { Account } from "./helpers";
-import { createApiKey, usePlatform } from "./helpers";
+import { createApiKey, sessionHeaders, usePlatform } from "./helpers";
 
 // Within one org: who may change what is placed in the org and user scopes, how policies merge across
 // them (DESIGN §3), and how a toolkit narrows a credential (DESIGN §3 `scope()`, invariant 2
@@ -46,9 +46,14 @@ async function runById(id: string): Promise<Run> {
   return res.body.run as Run;
 }
 
-/** Mints a key bound to a toolkit with the owner's unrestricted key. */
+/** The owner signed in as a person (session cookie + CSRF): who may decide approvals. */
+function ownerInPerson(): Api {
+  return apiClient(platform().baseUrl, () => sessionHeaders(owner));
+}
+
+/** Mints a key bound to a toolkit with the owner's key; it may mint keys (for its toolkit only). */
 async function toolkitKey(toolkit: string): Promise<Api> {
-  const res = await asOwner.post("/v1/api-keys", { name: `bound to ${toolkit}`, toolkit });
+  const res = await asOwner.post("/v1/api-keys", { name: `bound to ${toolkit}`, toolkit, capabilities: ["manage-keys"] });
   expect(res.status, res.text).toBe(201);
   return apiClient(platform().baseUrl, bearerHeaders(String(res.body.key)));
 }
@@ -265,20 +270,21 @@ describe("(c) a toolkit-bound key reaches only its toolkit (DESIGN §3 scope(), 
     expect(outside.body.type).toBe("/problems/not-found");
   });
 
-  it("is refused (403) calling a tool outside its toolkit, recording a rejected Run with reason outside_toolkit", async () => {
-    // The call route answers 403 (not 404) and records the refusal (DESIGN invariant 5: a refusal is
-    // recorded with its reason), whereas describe hides the tool.
+  it("gets the very answer a missing tool gets calling a tool outside its toolkit: 404, same problem and message, no Run", async () => {
+    // DESIGN §3: the narrowed executor is all a surface holds, so a tool outside the toolkit does not
+    // exist for this key; answering otherwise (403 and a Run) would map what exists beyond its grant.
     const seen = pets.seen.length;
-    for (const address of [getPet(), at("shop", org(), "work", "listPets")]) {
+    const before = (await asOwner.get("/v1/runs?limit=200")).body.runs as Run[];
+    const shape = (res: Answer, address: string): unknown => ({ status: res.status, ...res.body, detail: String(res.body.detail).replace(address, "<address>") });
+    const missing = at("pets", org(), "work", "noSuchTool");
+    const expected = shape(await bound.post("/v1/call", { address: missing, arguments: { petId: 1 } }), missing);
+    expect(expected).toMatchObject({ status: 404, type: "/problems/not-found" });
+    for (const address of [getPet(), at("shop", org(), "work", "listPets"), at("nosource", org(), "work", "listPets")]) {
       const res = await bound.post("/v1/call", { address, arguments: { petId: 1 } });
-      expect(res.status, address).toBe(403);
-      const problem = res.body as Problem;
-      expect(problem.type).toBe("/problems/forbidden");
-      expect(problem.runId).toMatch(/^run_/);
-      const run = await runById(String(problem.runId));
-      expect(run).toMatchObject({ status: "rejected", address, capabilities: [`${org()}/list-only`] });
-      expect(run.admission.reason.code).toBe("outside_toolkit");
+      expect(shape(res, address), address).toEqual(expected);
+      expect((res.body as Problem).runId).toBeUndefined();
     }
+    expect(((await asOwner.get("/v1/runs?limit=200")).body.runs as Run[]).length).toBe(before.length);
     expect(pets.seen.length).toBe(seen);
   });
 
@@ -322,7 +328,8 @@ describe("(c) a toolkit-bound key reaches only its toolkit (DESIGN §3 scope(), 
     expect((await bound.post(`/v1/runs/${id}/approve`)).status).toBe(404);
     expect((await bound.post(`/v1/runs/${id}/deny`)).status).toBe(404);
     expect(await runById(id)).toMatchObject({ status: "pending_approval", approvals: [] });
-    expect((await asOwner.post(`/v1/runs/${id}/deny`, { comment: "tidy up" })).status).toBe(200);
+    // Deciding needs a person (DESIGN invariant 9): the owner denies from their session.
+    expect((await ownerInPerson().post(`/v1/runs/${id}/deny`, { comment: "tidy up" })).status).toBe(200);
   });
 
   it("cannot mint a key broader than its toolkit (403), only one bound to the same toolkit", async () => {
@@ -345,8 +352,9 @@ describe("(c) a toolkit-bound key reaches only its toolkit (DESIGN §3 scope(), 
       expect(addresses(await api.get("/v1/tools?limit=100"))).toEqual([]);
       expect((await describeAddress(api, listPets())).status).toBe(404);
       const res = await api.post("/v1/call", { address: listPets(), arguments: {} });
-      expect(res.status).toBe(403);
-      expect((await runById(String((res.body as Problem).runId))).admission.reason.code).toBe("outside_toolkit");
+      // Like any address outside its toolset: not found, and no Run.
+      expect(res.status).toBe(404);
+      expect((res.body as Problem).runId).toBeUndefined();
       expect((await api.post("/v1/api-keys", { name: "escape", toolkit: null })).status).toBe(403);
     }
     expect(pets.seen.length).toBe(seen);
@@ -375,14 +383,16 @@ describe("(d) approval entitlement", () => {
     // "a principal whose scope chain holds the scope whose policy asked for approval").
     expect((await asM2.get(`/v1/runs/${run.id}`)).status).toBe(200);
 
-    const approved = await asOwner.post(`/v1/runs/${run.id}/approve`, { comment: "ok" });
+    // Deciding needs a person (DESIGN invariant 9): the owner's key cannot, the owner's session can.
+    expect((await asOwner.post(`/v1/runs/${run.id}/approve`, { comment: "ok" })).status).toBe(403);
+    const approved = await ownerInPerson().post(`/v1/runs/${run.id}/approve`, { comment: "ok" });
     expect(approved.status).toBe(200);
     expect(runOf(approved)).toMatchObject({ status: "succeeded", principal: { userId: m1.userId } });
     expect(runOf(approved).approvals).toEqual([expect.objectContaining({ decision: "approve", by: owner.userId })]);
     const deletes = pets.seen.filter((s) => s.method === "DELETE" && s.path === "/pets/1");
     expect(deletes).toHaveLength(1);
     expect(deletes[0]?.headers.authorization).toBe(`Bearer ${CANARY_ORG}`);
-    expect((await asOwner.post(`/v1/runs/${run.id}/approve`)).status).toBe(409);
+    expect((await ownerInPerson().post(`/v1/runs/${run.id}/approve`)).status).toBe(409);
     expect((await asM1.get(`/v1/runs/${run.id}`)).body.run).toMatchObject({ status: "succeeded" });
   });
 });

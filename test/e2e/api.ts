@@ -1,27 +1,34 @@
+import { verifiedSignUp } from "./mailbox";
+
 /**
- * A signed-up person with two unrestricted API keys: `key` makes calls (as an agent would), and
- * `approverKey` decides them, since the credential that made a gated call can never approve it.
+ * A signed-up owner with two API keys minted by their session: `key` makes calls and sets the
+ * catalog up (capability `administer`, as a CI script would), and `approverKey` decides calls
+ * (capability `approve`, which only an owner's sign-in can grant), since the credential that made
+ * a gated call can never approve it.
  */
 export type Account = { key: string; approverKey: string; orgId: string; userId: string; email: string };
 
 export async function signUpWithKey(base: string, email: string): Promise<Account> {
-  const signup = await fetch(`${base}/v1/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "correct horse battery staple" }),
-  });
+  const signup = await verifiedSignUp(base, email, "correct horse battery staple");
   if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
   const cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   const body = (await signup.json()) as { csrfToken: string; user: { id: string }; org: { id: string } };
-  const mint = async (name: string): Promise<string> => {
+  const mint = async (name: string, capabilities: string[]): Promise<string> => {
     const created = await fetch(`${base}/v1/api-keys`, {
       method: "POST",
       headers: { "content-type": "application/json", cookie, "x-csrf-token": body.csrfToken },
-      body: JSON.stringify({ name }),
+      body: JSON.stringify({ name, capabilities }),
     });
+    if (created.status !== 201) throw new Error(`key creation failed: ${created.status} ${await created.text()}`);
     return ((await created.json()) as { key: string }).key;
   };
-  return { key: await mint("tests"), approverKey: await mint("approver"), orgId: body.org.id, userId: body.user.id, email };
+  return {
+    key: await mint("tests", ["administer"]),
+    approverKey: await mint("approver", ["approve", "manage-keys"]),
+    orgId: body.org.id,
+    userId: body.user.id,
+    email,
+  };
 }
 
 export type Answer = { status: number; body: Record<string, unknown>; text: string; headers: Headers };

@@ -7,14 +7,14 @@ import { removeDataDir, startPlatform } from "./platform";
 import { startPetstore } from "./upstreams/petstore";
 
 /** An API key for the browser's session (POST /v1/api-keys with the session cookie and CSRF header). */
-async function keyFor(browser: Browser): Promise<{ key: string; orgId: string; userId: string }> {
+async function keyFor(browser: Browser, capabilities: string[] = ["administer"]): Promise<{ key: string; orgId: string; userId: string }> {
   const me = await fetch(`${browser.base}/v1/me`, { headers: { cookie: browser.jar.header() } });
   const { org, user } = (await me.json()) as { org: { id: string }; user: { id: string } };
   const page = await (await browser.get("/api-keys")).text();
   const res = await fetch(`${browser.base}/v1/api-keys`, {
     method: "POST",
     headers: { cookie: browser.jar.header(), "content-type": "application/json", "x-csrf-token": hiddenInput(page, "csrf") },
-    body: JSON.stringify({ name: "approvals" }),
+    body: JSON.stringify({ name: "approvals", capabilities }),
   });
   return { key: ((await res.json()) as { key: string }).key, orgId: org.id, userId: user.id };
 }
@@ -72,7 +72,9 @@ describe("deciding from the resume link page and the inbox; audit export", () =>
     expect((await browser.get(forged)).status).toBe(404);
     expect((await browser.post(link.pathname, { decision: "approve" })).status).toBe(403);
     expect(petstore.pets.has(1)).toBe(true);
-    await api.post(`/v1/runs/${(pending.body.run as { id: string }).id}/deny`, { comment: "no" });
+    // Deciding needs the approve capability (DESIGN invariant 9): a key an owner granted it.
+    const approver = client(platform.baseUrl, (await keyFor(browser, ["approve"])).key);
+    expect((await approver.post(`/v1/runs/${(pending.body.run as { id: string }).id}/deny`, { comment: "no" })).status).toBe(200);
   });
 
   it("forbids approving one's own call when the deciding policy says so", async () => {
@@ -86,7 +88,7 @@ describe("deciding from the resume link page and the inbox; audit export", () =>
     expect(sameKey.status).toBe(403);
     expect(String(sameKey.body.detail)).toContain("the credential that made this call");
     // ...and under this policy, neither can the same person with another credential.
-    const other = client(platform.baseUrl, (await keyFor(browser)).key);
+    const other = client(platform.baseUrl, (await keyFor(browser, ["approve"])).key);
     const samePerson = await other.post(`/v1/runs/${runId}/approve`);
     expect(samePerson.status).toBe(403);
     expect(String(samePerson.body.detail)).toContain("someone other than the caller");

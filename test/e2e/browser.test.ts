@@ -65,12 +65,19 @@ describe("the web pages in a real Chromium", () => {
     const { baseUrl } = platform;
     const email = freshEmail();
 
-    // Sign up through the form; the server answers 303 → /connect.
+    // Sign up through the form: nothing is created until the mailed link is opened.
     await page.goto("/signup");
     await page.locator("#email").fill(email);
     await page.locator("#password").fill(PASSWORD);
     await page.locator("#orgName").fill("Browser Test Org");
     await page.getByRole("button", { name: "Sign up" }).click();
+    await expect.poll(() => page.locator("#check-email").textContent()).toContain(email);
+
+    // Open the message in the development mailbox, follow its link, and confirm → /connect.
+    await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+    await page.getByRole("link", { name: "Confirm your email for Executor" }).click();
+    await page.locator("#body a").first().click();
+    await page.locator("#confirm").click();
     await page.waitForURL(`${baseUrl}/connect`);
 
     // Landing on /connect signed in proves Chromium kept the `__Host-` session cookie (Secure) on

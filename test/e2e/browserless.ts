@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { latestMail, linkToken } from "./mailbox";
 
 /** A tiny cookie jar for driving the platform's pages over plain HTTP, as a browser would. */
 export class CookieJar {
@@ -63,12 +64,19 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
 }
 
-/** Signs up through the page and returns the signed-in browser. */
+/**
+ * Signs up through the pages as a person does: the form (202, "check your email"), the link from the
+ * development mailbox, and its confirm button; returns the signed-in browser.
+ */
 export async function signUpInBrowser(base: string, email: string, password = "correct horse battery staple"): Promise<Browser> {
   const browser = new Browser(base);
   const page = await (await browser.get("/signup")).text();
   const res = await browser.post("/signup", { csrf: hiddenInput(page, "csrf"), email, password, orgName: "" });
-  if (res.status !== 303) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  if (res.status !== 202) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const token = linkToken(await latestMail(base, email.toLowerCase(), /Confirm your email/), "verify");
+  const confirm = await (await browser.get(`/verify/${token}`)).text();
+  const done = await browser.post(`/verify/${token}`, { csrf: hiddenInput(confirm, "csrf") });
+  if (done.status !== 303) throw new Error(`verification failed: ${done.status} ${await done.text()}`);
   return browser;
 }
 

@@ -24,7 +24,8 @@ describe("approving from an MCP client: the approver's endpoint", () => {
     const created = await fetch(`${platform.baseUrl}/v1/api-keys`, {
       method: "POST",
       headers: { cookie: person.jar.header(), "content-type": "application/json", "x-csrf-token": hiddenInput(page, "csrf") },
-      body: JSON.stringify({ name: "agent" }),
+      // This agent key also sets the catalog up (administer); it can never approve.
+      body: JSON.stringify({ name: "agent", capabilities: ["administer"] }),
     });
     agentKey = ((await created.json()) as { key: string }).key;
     await client(platform.baseUrl, agentKey).post("/v1/sources", {

@@ -100,7 +100,9 @@ describe("OpenAPI source → connection → calls through /v1, with policies, ap
   it("denies a pending call, which then never runs", async () => {
     const pending = await api.post("/v1/call", { address: address("deletePet"), arguments: { petId: 1 } });
     const id = (pending.body.run as { id: string }).id;
-    const denied = await api.post(`/v1/runs/${id}/deny`, { comment: "no" });
+    // Deciding needs the approve capability (DESIGN invariant 9): the calling key cannot deny either.
+    expect((await api.post(`/v1/runs/${id}/deny`, { comment: "no" })).status).toBe(403);
+    const denied = await approver.post(`/v1/runs/${id}/deny`, { comment: "no" });
     expect((denied.body.run as { status: string }).status).toBe("denied");
     expect((await approver.post(`/v1/runs/${id}/approve`)).status).toBe(409);
     expect(petstore.pets.has(1)).toBe(true);

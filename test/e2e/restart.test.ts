@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { verifiedSignUp } from "./mailbox";
 import type { Platform } from "./platform";
 import { freePort, removeDataDir, startPlatform, tempDataDir } from "./platform";
 
@@ -15,11 +16,7 @@ describe("state survives a hard restart", () => {
     const port = await freePort();
     platform = await startPlatform({ dataDir, port });
     const base = platform.baseUrl;
-    const signup = await fetch(`${base}/v1/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "durable@example.com", password: "correct horse battery staple" }),
-    });
+    const signup = await verifiedSignUp(base, "durable@example.com", "correct horse battery staple");
     expect(signup.status).toBe(201);
     const cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
     const { csrfToken } = (await signup.json()) as { csrfToken: string };

@@ -82,7 +82,7 @@ describe("authority and secrets at the edges", () => {
     expect((await bound.get("/v1/runs")).status).toBe(403);
     expect((await bound.get("/v1/runs/export")).status).toBe(403);
     expect((await bound.get("/v1/api-keys")).status).toBe(403);
-    const keys = (await api.get("/v1/api-keys")).body.apiKeys as Array<{ id: string; name: string }>;
+    const keys = (await client(platform.baseUrl, owner.approverKey).get("/v1/api-keys")).body.apiKeys as Array<{ id: string; name: string }>;
     const full = keys.find((k) => k.name === "tests");
     expect((await bound.delete(`/v1/api-keys/${full?.id}`)).status).toBe(403);
     expect((await api.get("/v1/me")).status).toBe(200);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifiedSignUp } from "./mailbox";
 import type { Platform } from "./platform";
 import { removeDataDir, startPlatform } from "./platform";
 
@@ -27,7 +28,8 @@ describe("credentials never leak", () => {
 
   it("keeps the password and the API key out of every response and log line", async () => {
     const json = { "content-type": "application/json" };
-    const signup = await call("/v1/signup", { method: "POST", headers: json, body: JSON.stringify({ email: "canary@example.com", password: PASSWORD }) });
+    const signup = await verifiedSignUp(platform.baseUrl, "canary@example.com", PASSWORD);
+    seen.push(await signup.clone().text());
     const cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
     const { csrfToken } = (await signup.json()) as { csrfToken: string };
     await call("/v1/login", { method: "POST", headers: json, body: JSON.stringify({ email: "canary@example.com", password: `${PASSWORD}x` }) });
@@ -35,7 +37,7 @@ describe("credentials never leak", () => {
     const created = await call("/v1/api-keys", {
       method: "POST",
       headers: { ...json, cookie, "x-csrf-token": csrfToken },
-      body: JSON.stringify({ name: "canary" }),
+      body: JSON.stringify({ name: "canary", capabilities: ["manage-keys"] }),
     });
     const { key } = (await created.json()) as { key: string };
     expect(key).toMatch(/^exk_/);

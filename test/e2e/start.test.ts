@@ -30,6 +30,7 @@ describe("npm start", () => {
     expect(Object.entries(body.checks).map(([k, v]) => `${k}:${v.status}`).sort()).toEqual([
       "durableObject:ok",
       "kv:ok",
+      "mail:ok",
       "oauth:ok",
       "workerLoader:ok",
       "workflow:ok",

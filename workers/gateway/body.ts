@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { readBounded } from "../../core/bytes";
+import { JSON_LIMITS, breachMessage, parseJson } from "../../core/json";
 import { zodIssues } from "../../schemas";
 import { HttpError } from "./problem";
 
@@ -10,7 +11,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /**
  * Reads a JSON body and validates it against a schema. Failures are precise and happen before any
  * state changes: 415 wrong media type, 413 over the limit (checked on the declared length and while
- * streaming), 400 malformed JSON, 422 schema violation naming each failing field.
+ * streaming), 400 malformed JSON, 422 over the request limits on depth or values (checked on the
+ * text, before it is parsed: DESIGN invariant 10) or a schema violation naming each failing field.
  */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit = DEFAULT_BODY_LIMIT): Promise<z.infer<S>> {
   const type = c.req.header("content-type") ?? "";
@@ -18,14 +20,13 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit
     throw new HttpError(415, "unsupported-media-type", "request body must be application/json");
   }
   const text = await readLimited(c.req.raw, limit);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message : "invalid JSON";
-    throw new HttpError(400, "malformed-json", `request body is not valid JSON: ${reason}`);
+  const json = parseJson(text, JSON_LIMITS.request);
+  if (!json.ok && json.reason === "syntax") throw new HttpError(400, "malformed-json", `request body is not valid JSON: ${json.message}`);
+  if (!json.ok) {
+    const message = breachMessage("the request body", json.breach);
+    throw new HttpError(422, "validation-failed", message, { errors: [{ path: "(root)", message }] });
   }
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(json.value);
   if (!parsed.success) {
     const errors = zodIssues(parsed.error);
     const first = errors[0];

@@ -1,4 +1,6 @@
 import type { AccountDirectory } from "../../durable-objects/account-directory";
+import type { LedgerAnchor } from "../../durable-objects/ledger-anchor";
+import type { DevMailbox } from "../../durable-objects/dev-mailbox";
 import type { RateLimiter } from "../../durable-objects/rate-limiter";
 import type { RunLedger } from "../../durable-objects/run-ledger";
 import type { ScopeCatalog } from "../../durable-objects/scope-catalog";
@@ -20,6 +22,8 @@ export interface Env {
   ACCOUNT_DIRECTORY: DurableObjectNamespace<AccountDirectory>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   RUN_LEDGER: DurableObjectNamespace<RunLedger>;
+  /** Signed checkpoints of each org's run ledger, kept outside the ledger's storage (one per org). */
+  LEDGER_ANCHOR: DurableObjectNamespace<LedgerAnchor>;
   /** base64 of 32 random bytes: the AES-256-GCM key of the secret vault (a Worker secret). */
   VAULT_KEY: string;
   HEALTH_PROBE: Workflow<HealthProbeParams>;
@@ -27,6 +31,12 @@ export interface Env {
   /** How long a gated Run waits for a decision before it expires (seconds; default 24 h). */
   APPROVAL_TIMEOUT_SECONDS: string;
   LOADER: WorkerLoader;
+  /** Development only: the local outbox (workers/gateway/mail/outbox.ts). */
+  DEV_MAILBOX: DurableObjectNamespace<DevMailbox>;
+  /** Cloud only: Cloudflare Email Service (`[[send_email]]`), optional until configured. */
+  EMAIL?: SendEmail;
+  /** The sender of every email (e.g. `Executor <no-reply@example.com>`). */
+  MAIL_FROM: string;
   OAUTH_KV: KVNamespace;
 }
 

@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
+import { logUnexpected } from "./log";
 import { HttpError, problemBody, problemResponse } from "./problem";
 
 /**
@@ -28,22 +29,11 @@ export function installErrorModel(app: Hono<AppEnv>): void {
       return problemResponse(problemBody(error.status, type, error.message));
     }
     const correlationId = c.get("correlationId") ?? crypto.randomUUID();
-    // Log the error class and stack frames only: neither the message nor request data, either of
-    // which could carry a secret (DESIGN invariant 1), reaches the log.
-    console.error(JSON.stringify({ level: "error", correlationId, name: errorName(error), stack: stackOf(error) }));
+    logUnexpected(correlationId, error);
     return problemResponse(
       problemBody(500, "internal", "an unexpected error occurred; quote the correlation id when reporting it", {
         correlationId,
       }),
     );
   });
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}
-
-function stackOf(error: unknown): string | undefined {
-  // Frames only ("    at …"): a multi-line message continues past the first line of the stack.
-  return error instanceof Error ? error.stack?.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 8).join("\n") : undefined;
 }

@@ -1,7 +1,13 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
+import { installGlobalEgressGuard } from "./global-fetch";
+
+// Before anything can fetch: every library's outbound request goes through the egress guard.
+installGlobalEgressGuard();
 
 export { AccountDirectory } from "../../durable-objects/account-directory";
+export { LedgerAnchor } from "../../durable-objects/ledger-anchor";
+export { DevMailbox } from "../../durable-objects/dev-mailbox";
 export { RateLimiter } from "../../durable-objects/rate-limiter";
 export { RunLedger } from "../../durable-objects/run-ledger";
 export { ScopeCatalog } from "../../durable-objects/scope-catalog";

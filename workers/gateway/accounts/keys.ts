@@ -1,6 +1,7 @@
 import { accountDirectory } from "../../../durable-objects/account-directory/client";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { ApiKey, ApiKeyInput } from "../../../schemas";
+import { requireCapability } from "../auth/capabilities";
 import type { AuthContext } from "../auth/principal";
 import { API_KEY_PREFIX } from "../auth/principal";
 import { randomToken, tokenHash } from "../auth/crypto";
@@ -8,45 +9,78 @@ import type { Env } from "../env";
 import { HttpError } from "../problem";
 import { unwrap } from "../result";
 
+function invalid(path: string, message: string): HttpError {
+  return new HttpError(422, "validation-failed", `field '${path}': ${message}`, { errors: [{ path, message }] });
+}
+
 /**
- * Creates an API key bound to the caller's org and user and optionally to a toolkit. Authority only
- * narrows: a caller whose own credential is bound to a toolkit can mint keys for that toolkit only.
- * The key is returned once; only its hash is stored.
+ * Authority only narrows (DESIGN invariant 9): a key is never broader or longer-lived than the
+ * credential that mints it. Minting needs `manage-keys`; the new key's capabilities are a subset of
+ * the minter's; `approve` is granted only by an owner signed in as a person (never by a key an agent
+ * could hold); a toolkit-bound minter mints keys for its toolkit only; a key minted by a key expires
+ * no later than it and stops working when it does (parentKeyId, checked on every use).
  */
-export async function createApiKey(env: Env, auth: AuthContext, input: ApiKeyInput): Promise<{ key: string; apiKey: ApiKey }> {
+function assertMayMint(auth: AuthContext, input: ApiKeyInput, parentExpiresAt: number | null, now: number): void {
+  requireCapability(auth, "manage-keys", "create API keys");
   const held = auth.grant.toolkit;
   if (held !== null && input.toolkit !== held) {
     throw new HttpError(403, "forbidden", `this credential is limited to toolkit '${held}' and cannot create a key beyond it`);
   }
-  if (input.toolkit !== null) {
-    const [scope = "", slug = ""] = input.toolkit.split("/");
-    const inChain = auth.principal.chain.some((s) => s.id === scope);
-    const found = inChain ? await scopeCatalog(env.SCOPE_CATALOG, scope).getToolkit(slug) : null;
-    if (!found?.ok) {
-      throw new HttpError(422, "validation-failed", `field 'toolkit': no toolkit '${input.toolkit}' in your scopes`, {
-        errors: [{ path: "toolkit", message: "no such toolkit in your scopes" }],
-      });
-    }
+  const beyond = input.capabilities.filter((c) => !auth.grant.capabilities.includes(c));
+  if (beyond.length > 0) throw new HttpError(403, "forbidden", `this credential cannot grant capabilities it does not hold: ${beyond.join(", ")}`);
+  if (input.capabilities.includes("approve") && (auth.principal.kind !== "session" || auth.identity.role !== "owner")) {
+    throw new HttpError(403, "forbidden", "only an owner signed in as a person can create a key with the approve capability");
   }
+  if (input.expiresAt !== null && input.expiresAt <= now) throw invalid("expiresAt", "must be in the future");
+  if (parentExpiresAt !== null && (input.expiresAt === null || input.expiresAt > parentExpiresAt)) {
+    throw invalid("expiresAt", `must be set, and no later than the minting key's own expiry (${new Date(parentExpiresAt).toISOString()})`);
+  }
+}
+
+async function assertToolkitReachable(env: Env, auth: AuthContext, toolkit: string | null): Promise<void> {
+  if (toolkit === null) return;
+  const [scope = "", slug = ""] = toolkit.split("/");
+  const inChain = auth.principal.chain.some((s) => s.id === scope);
+  const found = inChain ? await scopeCatalog(env.SCOPE_CATALOG, scope).getToolkit(slug) : null;
+  if (!found?.ok) throw invalid("toolkit", `no toolkit '${toolkit}' in your scopes`);
+}
+
+/** Creates an API key for the caller's user and org. The key is returned once; only its hash is stored. */
+export async function createApiKey(env: Env, auth: AuthContext, input: ApiKeyInput): Promise<{ key: string; apiKey: ApiKey }> {
+  const directory = accountDirectory(env.ACCOUNT_DIRECTORY);
+  const parentKeyId = auth.principal.kind === "api_key" ? auth.principal.credentialId : null;
+  let parentExpiresAt: number | null = null;
+  if (parentKeyId !== null) {
+    const mine = unwrap(await directory.listApiKeys(auth.identity.org.id, auth.identity.user.id)).find((k) => k.id === parentKeyId);
+    if (!mine) throw new HttpError(403, "forbidden", "the minting key is not usable");
+    parentExpiresAt = mine.expiresAt;
+  }
+  assertMayMint(auth, input, parentExpiresAt, Date.now());
+  await assertToolkitReachable(env, auth, input.toolkit);
   const key = randomToken(API_KEY_PREFIX);
   const apiKey = unwrap(
-    await accountDirectory(env.ACCOUNT_DIRECTORY).createApiKey({
+    await directory.createApiKey({
       keyHash: await tokenHash(key),
       prefix: key.slice(0, 8),
       name: input.name,
       orgId: auth.identity.org.id,
       userId: auth.identity.user.id,
       toolkit: input.toolkit,
+      capabilities: input.capabilities,
+      expiresAt: input.expiresAt,
+      parentKeyId,
     }),
   );
   return { key, apiKey };
 }
 
 export async function listApiKeys(env: Env, auth: AuthContext): Promise<ApiKey[]> {
+  requireCapability(auth, "manage-keys", "list API keys");
   return unwrap(await accountDirectory(env.ACCOUNT_DIRECTORY).listApiKeys(auth.identity.org.id, auth.identity.user.id));
 }
 
 export async function revokeApiKey(env: Env, auth: AuthContext, keyId: string): Promise<ApiKey> {
+  requireCapability(auth, "manage-keys", "revoke API keys");
   const result = await accountDirectory(env.ACCOUNT_DIRECTORY).revokeApiKey(auth.identity.org.id, auth.identity.user.id, keyId);
   // A malformed id and another org's id answer alike: not found.
   if (!result.ok && result.error.code === "invalid_input") throw new HttpError(404, "not-found", `no active API key '${keyId}'`);

@@ -60,13 +60,22 @@ export async function buildAuthContext(
   };
 }
 
+/**
+ * An OAuth grant is a person's consent in a browser: it may approve. A grant for the HTTP API (the
+ * CLI's, say) may also administer; one for /mcp (an agent's) may not change what gates it. Neither
+ * mints keys: a key would outlive the grant (DESIGN invariant 9).
+ */
+function oauthCapabilities(resource: Resource): CredentialCapability[] {
+  return resource === "v1" ? ["administer", "approve"] : ["approve"];
+}
+
 /** Resolves `Authorization: Bearer …` for one resource: an API key, or an OAuth access token bound to it. */
 export async function authenticateBearer(env: Env, resource: Resource, token: string): Promise<AuthContext | null> {
   const directory = accountDirectory(env.ACCOUNT_DIRECTORY);
   if (token.startsWith(`${API_KEY_PREFIX}_`)) {
     const found = await directory.resolveApiKey(await tokenHash(token));
     if (!found.ok) return null;
-    return buildAuthContext(env, "api_key", found.value.key.id, found.value.identity, found.value.key.toolkit, []);
+    return buildAuthContext(env, "api_key", found.value.key.id, found.value.identity, found.value.key.toolkit, found.value.key.capabilities);
   }
   const expected = resourceUrl(env, resource);
   const validated = await oauthServer(env).validateToken(expected, token, env);
@@ -76,12 +85,12 @@ export async function authenticateBearer(env: Env, resource: Resource, token: st
   if (!props.success) return null;
   const identity = await directory.identity(props.data.userId, props.data.orgId);
   if (!identity.ok) return null; // membership ended since the grant: the token no longer works
-  return buildAuthContext(env, "oauth", `oauth:${validated.clientId}`, identity.value, props.data.toolkit, ["approve"]);
+  return buildAuthContext(env, "oauth", `oauth:${validated.clientId}`, identity.value, props.data.toolkit, oauthCapabilities(resource));
 }
 
 /** Resolves a session cookie value to its live identity. */
 export async function authenticateSession(env: Env, sessionToken: string): Promise<AuthContext | null> {
   const session = await accountDirectory(env.ACCOUNT_DIRECTORY).readSession(await tokenHash(sessionToken));
   if (!session.ok) return null;
-  return buildAuthContext(env, "session", session.value.id, session.value.identity, null, ["approve", "manage-keys"]);
+  return buildAuthContext(env, "session", session.value.id, session.value.identity, null, ["administer", "approve", "manage-keys"]);
 }

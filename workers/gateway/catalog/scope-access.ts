@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ScopeField } from "../../../schemas";
+import { requireCapability } from "../auth/capabilities";
 import type { AuthContext } from "../auth/principal";
 import { HttpError } from "../problem";
 
@@ -28,11 +29,14 @@ export function scopeId(auth: AuthContext, which: ScopeChoice): string {
 }
 
 /**
- * Changing what is placed in a scope needs the caller's whole authority: org records need an
- * owner; a toolkit-bound credential administers nothing (authority only narrows).
+ * Changing what is placed in a scope (sources, connections, policies, toolkits, grants) needs the
+ * caller's whole authority and the `administer` capability: an agent's key that could loosen the
+ * policy gating it could approve its own calls (DESIGN invariant 9). Org records need an owner; a
+ * toolkit-bound credential administers nothing (authority only narrows).
  */
 export function writableScope(auth: AuthContext, which: ScopeChoice): string {
   if (auth.grant.toolkit !== null) throw new HttpError(403, "forbidden", "a toolkit-bound credential cannot change the catalog");
+  requireCapability(auth, "administer", "change the catalog or its policies");
   if (which === "org" && auth.identity.role !== "owner") {
     throw new HttpError(403, "forbidden", "only an owner of the organization can change what is placed in it");
   }

@@ -1,7 +1,9 @@
 import { isEgressError } from "../../../core/egress";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { ToolSyncReport } from "../../../durable-objects/scope-catalog/sources";
-import type { JsonObject, Source, SourceKind, SourceManifest } from "../../../schemas";
+import type { CatalogToolDefinition, JsonObject, Source, SourceKind, SourceManifest } from "../../../schemas";
+import { Redactor, credentialValues } from "../../../core/redaction";
+import { withEnforceablePatterns } from "../../../core/regex";
 import { manifestHash } from "../../../sources/hash";
 import type { Credential } from "../../../sources/types";
 import { PluginError } from "../../../sources/types";
@@ -11,6 +13,7 @@ import { assertEnvRefAllowed } from "./connections-service";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { egressFor } from "../invoke/egress";
+import { assertImportFits, assertUploadFits } from "./import-limits";
 import { pluginFor } from "../invoke/plugins";
 import { HttpError } from "../problem";
 import { unwrap } from "../result";
@@ -39,7 +42,7 @@ async function resolveManifest(
   local: boolean,
   document?: string,
   credential?: Credential,
-): Promise<SourceManifest> {
+): Promise<SourceManifest & { tools: CatalogToolDefinition[] }> {
   const plugin = pluginFor(kind);
   if (!plugin) throw new HttpError(422, "validation-failed", `field 'kind': ${kind} sources are not supported yet`);
   const parsed = plugin.parseConfig(config);
@@ -52,20 +55,27 @@ async function resolveManifest(
     const refusal = egress.refusal();
     return refusal ? new HttpError(422, "validation-failed", `the source URL was refused by the egress guard: ${refusal.message}`) : undefined;
   };
+  // The discovery credential's values and what the plugin derived from it: an upstream that echoes
+  // them (in a description, a schema, an error) must not get them stored or shown (invariant 1).
+  const secrets = credential ? credentialValues(credential.secret) : [];
   try {
-    const manifest = await plugin.resolveTools(parsed.config, {
+    const resolved = await plugin.resolveTools(parsed.config, {
       fetch: egress.fetch,
+      secret: (value) => void secrets.push(value),
       ...(document !== undefined ? { document } : {}),
       ...(credential ? { credential } : {}),
     });
     const refusal = refusedBy();
     if (refusal) throw refusal;
-    return manifest;
+    const manifest = secrets.length ? new Redactor(secrets).json(resolved) : resolved;
+    // Each tool with where its plugin sends it: what a grant covers (DESIGN invariant 6); input schemas
+    // keep only the patterns a linear-time engine can run, the rest noted in the description (invariant 10).
+    const tools = withEnforceablePatterns(manifest.tools);
+    return { ...manifest, tools: tools.map((t) => ({ ...t, destination: plugin.destination(t, parsed.config) })) };
   } catch (error) {
     const refusal = refusedBy();
     if (refusal) throw refusal;
     // Plugin messages can quote the upstream, which may echo the discovery credential back.
-    const secrets = credential ? [credential.secret] : [];
     if (error instanceof PluginError && error.code === "unreachable") throw new HttpError(502, "upstream-failed", scrub(error.message, secrets));
     if (error instanceof PluginError) throw new HttpError(422, "validation-failed", scrub(error.message, secrets));
     if (isEgressError(error)) throw new HttpError(422, "validation-failed", `the source URL was refused: ${error.message}`);
@@ -80,7 +90,9 @@ export async function addSource(env: Env, auth: AuthContext, req: SourceRequest)
     throw new HttpError(422, "validation-failed", "field 'local': local sources exist only in development");
   }
   const credential = await discoveryCredential(env, auth, req.scope, req.connection);
+  assertUploadFits(req.document);
   const manifest = await resolveManifest(env, req.kind, req.config, req.local, req.document, credential);
+  assertImportFits(manifest.tools, req.document);
   const first = req.connection;
   const sealed = first?.secret !== undefined ? await seal(env.VAULT_KEY, scope, first.secret) : undefined;
   // Source, tools, document and first connection land in one catalog transaction: all or nothing.
@@ -128,8 +140,9 @@ async function storedCredential(env: Env, auth: AuthContext, scope: string, sour
 }
 
 /**
- * Re-resolves a source. Grants and policies stay; new operations arrive awaiting review and changed
- * definitions are flagged by hash (DESIGN invariant 6).
+ * Re-resolves a source. Policies stay; new operations arrive awaiting review, tools whose destination
+ * or auth moved lose their grant (`moved`), and changed definitions keep it, flagged by hash (DESIGN
+ * invariant 6; durable-objects/scope-catalog/grants.ts).
  */
 export async function refreshSource(
   env: Env,
@@ -144,7 +157,9 @@ export async function refreshSource(
   const source = unwrap(await catalog.getSource(slug));
   const stored = document ?? unwrap(await catalog.getDocument(slug)) ?? undefined;
   const credential = await storedCredential(env, auth, scope, source, opts.connection);
+  assertUploadFits(document);
   const manifest = await resolveManifest(env, source.kind, source.config, source.local, stored, credential);
+  assertImportFits(manifest.tools, document);
   return unwrap(
     await catalog.syncTools(slug, {
       tools: manifest.tools,

@@ -3,6 +3,7 @@ import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { JsonValue, Run } from "../../../schemas";
 import type { ApprovalParams, DecisionEvent } from "../../../workflows/approval-run";
 import { DECISION_EVENT } from "../../../workflows/approval-run";
+import { requireCapability } from "../auth/capabilities";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { HttpError } from "../problem";
@@ -41,14 +42,23 @@ export function mayDecide(auth: AuthContext, run: Run): boolean {
   return auth.grant.toolkit === null && scope !== null && auth.principal.chain.some((s) => s.id === scope);
 }
 
+/** The person and credential that made the call (a toolkit-bound credential is only itself). */
+function madeBy(auth: AuthContext, run: Run): boolean {
+  return run.principal.userId === auth.principal.userId && (auth.grant.toolkit === null || run.principal.credentialId === auth.principal.credentialId);
+}
+
 /**
- * Who may see a Run: an org owner with whole authority; the person who made it (a toolkit-bound
- * credential only its own Runs); and, while it waits, anyone entitled to decide it.
+ * Who may see a Run (one rule for `/v1/runs/:id`, `run_status`, `read_result`, review links, deciding
+ * and cancelling): an org owner with whole authority; the person who made it (a toolkit-bound
+ * credential only its own Runs); and, while it waits, anyone entitled to decide it. Once decided, a
+ * member who decided it does not keep sight of it: the record then carries the call's output,
+ * obtained with the requester's credential (possibly their own connection), which deciding never
+ * entitled them to; the decision itself is in the record, for the caller and owners to audit.
  */
 export function canSeeRun(auth: AuthContext, run: Run): boolean {
   const whole = auth.grant.toolkit === null;
   if (whole && auth.identity.role === "owner") return true;
-  if (run.principal.userId === auth.principal.userId && (whole || run.principal.credentialId === auth.principal.credentialId)) return true;
+  if (madeBy(auth, run)) return true;
   return run.status === "pending_approval" && mayDecide(auth, run);
 }
 
@@ -58,6 +68,9 @@ async function assertMayDecide(env: Env, auth: AuthContext, run: Run, decision: 
   if (decision === "approve" && run.principal.credentialId === auth.principal.credentialId) {
     throw new HttpError(403, "forbidden", "the credential that made this call cannot approve it; approve as a person (the review link, the Approvals page) or with another credential");
   }
+  // DESIGN invariant 9: a decision that needs a person is made by a person (a session or an OAuth
+  // sign-in), or by a credential an owner explicitly granted the approve capability.
+  requireCapability(auth, "approve", "decide approvals");
   if (!mayDecide(auth, run)) {
     throw new HttpError(403, "forbidden", `only a member of ${run.admission.decidingScope ?? "the deciding scope"} may decide this run`);
   }
@@ -71,12 +84,11 @@ async function assertMayDecide(env: Env, auth: AuthContext, run: Run, decision: 
   }
 }
 
-export async function readRun(env: Env, auth: AuthContext, runId: string): Promise<Run> {
+/** A Run the caller may see, else 404 exactly as for a Run that does not exist. */
+export async function readRun(env: Env, auth: AuthContext, runId: string): Promise<{ run: Run; input: JsonValue | null }> {
   const found = await runLedger(env.RUN_LEDGER, auth.principal.orgId).get(runId);
-  if (!found.ok || !(canSeeRun(auth, found.value.run) || mayDecide(auth, found.value.run))) {
-    throw new HttpError(404, "not-found", `no run '${runId}'`);
-  }
-  return found.value.run;
+  if (!found.ok || !canSeeRun(auth, found.value.run)) throw new HttpError(404, "not-found", `no run '${runId}'`);
+  return found.value;
 }
 
 async function settle(env: Env, orgId: string, runId: string): Promise<CallOutcome> {
@@ -108,7 +120,7 @@ export async function decideRun(
 ): Promise<CallOutcome> {
   const orgId = auth.principal.orgId;
   const ledger = runLedger(env.RUN_LEDGER, orgId);
-  const run = await readRun(env, auth, runId);
+  const { run } = await readRun(env, auth, runId);
   await assertMayDecide(env, auth, run, decision);
   const approval = { decision, by: auth.principal.userId, at: Date.now(), ...(comment ? { comment } : {}) };
   const approvals = [...run.approvals, approval];
@@ -131,15 +143,27 @@ export async function decideRun(
   return settle(env, orgId, runId);
 }
 
-/** Cancels a pending or queued Run (it never executes) or a running one (its result is not recorded). */
+/**
+ * Cancels a Run that has not been handed to the upstream. A `running` Run may already have acted
+ * upstream, so cancelling it is refused for everyone (409): a Run never says cancelled when the
+ * upstream may have acted, and its outcome is recorded truthfully (core/run-state). A pending or
+ * queued Run may be cancelled by whoever made the call (the same credential if it is toolkit-bound);
+ * a pending one also by those entitled to decide it, which is a decision (assertMayDecide).
+ */
 export async function cancelRun(env: Env, auth: AuthContext, runId: string): Promise<Run> {
   const orgId = auth.principal.orgId;
-  const run = await readRun(env, auth, runId);
-  const own = run.principal.userId === auth.principal.userId && (auth.grant.toolkit === null || run.principal.credentialId === auth.principal.credentialId);
-  if (!own) await assertMayDecide(env, auth, run, "deny");
-  const cancelled = unwrap(
-    await runLedger(env.RUN_LEDGER, orgId).transition(runId, { status: "cancelled", finishedAt: Date.now() }, ["pending_approval", "queued", "running"]),
-  );
+  const { run } = await readRun(env, auth, runId);
+  if (run.status !== "pending_approval" && run.status !== "queued") {
+    const why = run.status === "running" ? ": the call was handed to the upstream, which may already have acted," : "";
+    throw new HttpError(409, "conflict", `run '${runId}' is ${run.status}${why} so it cannot be cancelled`);
+  }
+  if (!madeBy(auth, run)) {
+    if (run.status === "queued") throw new HttpError(403, "forbidden", `run '${runId}' is queued (approved); only the caller may cancel it now`);
+    await assertMayDecide(env, auth, run, "deny");
+  }
+  // One ledger transition from exactly the state the checks saw: a Run that started, or was decided,
+  // meanwhile stays as it is (409), so nobody cancels what they were not entitled to cancel.
+  const cancelled = unwrap(await runLedger(env.RUN_LEDGER, orgId).transition(runId, { status: "cancelled", finishedAt: Date.now() }, [run.status]));
   if (run.status === "pending_approval") await signal(env, orgId, cancelled, "cancel").catch(() => undefined);
   return cancelled;
 }

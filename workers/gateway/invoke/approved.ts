@@ -1,6 +1,6 @@
 import { parseAddress } from "../../../core/address";
+import { admit } from "../../../core/admission";
 import { hashValue } from "../../../core/evidence";
-import { resolvePolicy } from "../../../core/policy";
 import { runLedger } from "../../../durable-objects/run-ledger/client";
 import { inToolset, toolkitToNarrowing } from "../../../core/toolset";
 import { accountDirectory } from "../../../durable-objects/account-directory/client";
@@ -10,6 +10,7 @@ import type { Env } from "../env";
 import { unwrap } from "../result";
 import type { ResolvedTool } from "./catalog-view";
 import { policiesFor, resolveAddress } from "./catalog-view";
+import { admissibleTool } from "./destination";
 import { execute } from "./execute";
 
 /** Transient failures of read tools are retried this many times by the workflow step. */
@@ -46,14 +47,21 @@ async function requester(env: Env, run: Run, orgId: string): Promise<Principal |
  * Executes an approved Run, safely repeatable (the workflow step may run again after a crash):
  * a finished Run is left alone; a Run found `running` was interrupted mid-call, so a read tool runs
  * again while a write or destructive one is failed rather than risk a second upstream effect; a
- * `queued` Run moves to `running` in one ledger step, so only one attempt ever proceeds.
+ * `queued` Run moves to `running` in one ledger step, so only one attempt ever proceeds, and a Run
+ * its caller cancelled while queued never does (core/run-state: a running Run cannot be cancelled).
+ *
+ * Before anything is sent, admission runs again as the requester now (DESIGN invariant 6: the grant
+ * must still cover where the request and credential go; invariant 5: a refusal says why): approval
+ * answered only the `require_approval` outcome, never a refusal.
  */
 export async function executeApproved(env: Env, orgId: string, runId: string): Promise<ApprovedOutcome> {
   const ledger = runLedger(env.RUN_LEDGER, orgId);
   const { run, input } = unwrap(await ledger.get(runId));
+  /** The Run's state now, when a transition lost a race (the caller cancelled it while queued). */
+  const current = async (): Promise<ApprovedOutcome> => ({ status: unwrap(await ledger.get(runId)).run.status });
   const fail = async (code: string, message: string): Promise<ApprovedOutcome> => {
-    const failed = unwrap(await ledger.transition(runId, { status: "failed", error: { code, message }, finishedAt: Date.now() }, ["queued", "running"]));
-    return { status: failed.status };
+    const failed = await ledger.transition(runId, { status: "failed", error: { code, message }, finishedAt: Date.now() }, ["queued", "running"]);
+    return failed.ok ? { status: failed.value.status } : current();
   };
   if (run.status !== "queued" && run.status !== "running") return { status: run.status };
 
@@ -71,24 +79,17 @@ export async function executeApproved(env: Env, orgId: string, runId: string): P
     return fail("tool_gone", "the tool or its connection no longer exists");
   }
   if (resolved.tool.hash !== run.toolHash) return fail("tool_changed", "the tool's definition changed after approval was requested");
-  const policy = resolvePolicy({
-    chain: principal.chain,
-    policies: await policiesFor(env, principal, resolved.source.slug),
-    tool: {
-      source: resolved.source.slug,
-      scope: resolved.source.scope,
-      connection: { scope: resolved.connection.scope, name: resolved.connection.name },
-      name: resolved.tool.name,
-      sideEffect: resolved.tool.sideEffect,
-    },
-  });
-  if (policy.action === "block") return fail("blocked_by_policy", "a policy now blocks this call");
+  const decision = admit(principal, await admissibleTool(resolved), await policiesFor(env, principal, resolved.source.slug));
+  if (decision.outcome === "reject") return fail(decision.reason.code, decision.reason.message);
 
   const idempotent = resolved.tool.sideEffect === "read";
   if (run.status === "running" && !idempotent) {
     return fail("interrupted", "the call was interrupted after it started; it is not repeated because the upstream may already have acted");
   }
-  if (run.status === "queued") unwrap(await ledger.transition(runId, { status: "running", startedAt: Date.now() }, ["queued"]));
+  if (run.status === "queued") {
+    const started = await ledger.transition(runId, { status: "running", startedAt: Date.now() }, ["queued"]);
+    if (!started.ok) return current();
+  }
 
   const result = await execute(env, resolved, args, { orgId, idempotencyKey: run.id });
   if (result.ok) return { status: unwrap(await ledger.complete(runId, result.value)).status };

@@ -10,6 +10,7 @@ import { unwrap } from "../result";
 import { validateArguments } from "./arguments";
 import type { ResolvedTool } from "./catalog-view";
 import { addressFrom, policiesFor, resolveAddress } from "./catalog-view";
+import { admissibleTool } from "./destination";
 import { allowsLoopback } from "./egress";
 import { startApprovalWorkflow } from "./approvals";
 import { execute } from "./execute";
@@ -95,17 +96,7 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
     resolveAddress(env, principal, parsed),
     policiesFor(env, principal, parsed.source),
   ]);
-  const admission = admit(
-    principal,
-    {
-      address: parsed,
-      placedScope: resolved.source.scope,
-      connection: { scope: resolved.connection.scope, name: resolved.connection.name },
-      sideEffect: resolved.tool.sideEffect,
-      status: resolved.tool.status,
-    },
-    policies,
-  );
+  const admission = admit(principal, await admissibleTool(resolved), policies);
   const inputHash = await hashValue(req.args);
   if (req.idempotencyKey) {
     // draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with another request is an error.

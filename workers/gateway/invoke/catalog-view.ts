@@ -1,5 +1,6 @@
 import { parseAddress } from "../../../core/address";
 import { isDomainError } from "../../../core/errors";
+import { inToolset } from "../../../core/toolset";
 import type { ParsedAddress } from "../../../core/address";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { CatalogTool } from "../../../durable-objects/scope-catalog/rows";
@@ -32,9 +33,15 @@ export function addressFrom(text: string): ParsedAddress {
  * Finds what an address names, as the principal sees it. The scope segment is the connection's
  * scope (the account is always in the path); the connection reaches sources placed in its own
  * scope or an outer one. Anything outside the principal's chain is "not found", never a hint.
+ *
+ * The narrowed executor is the only one a surface holds (DESIGN §3: scope() intersects): an address
+ * outside the principal's toolset does not exist for it, so it is refused here, before any lookup,
+ * with the very answer a missing tool gets (same status, problem type and message, no Run), on
+ * every surface that resolves an address. A toolkit-bound credential cannot map what lies outside.
  */
 export async function resolveAddress(env: Env, principal: Principal, address: ParsedAddress): Promise<ResolvedTool> {
   const notFound = (): HttpError => new HttpError(404, "not-found", `no tool at ${address.address} in your scopes`);
+  if (!inToolset(principal.narrowings, address.address)) throw notFound();
   const depth = principal.chain.findIndex((s) => s.id === address.scope);
   if (depth < 0) throw notFound();
   // One round trip per scope, all at once: the connection, and the source with the tool at the

@@ -2,6 +2,7 @@ import { guardedFetch, isEgressError } from "../../../core/egress";
 import type { EgressError, GuardedFetch } from "../../../core/egress";
 import type { Source } from "../../../schemas";
 import type { Env } from "../env";
+import { runtimeFetch } from "../global-fetch";
 
 /** How long one upstream call may take (UPSTREAM_TIMEOUT_MS, 1 s to 5 min; default 30 s). */
 export function upstreamTimeout(env: Env): number {
@@ -21,7 +22,7 @@ export type Egress = { fetch: GuardedFetch; refusal: () => EgressError | undefin
  * platform reports "refused by the egress guard" however a plugin chose to map the failure.
  */
 export function egressFor(env: Env, source: Pick<Source, "local">): Egress {
-  const guarded = guardedFetch(fetch, { allowLoopbackHttp: allowsLoopback(env, source) }, { timeoutMs: upstreamTimeout(env) });
+  const guarded = guardedFetch(runtimeFetch, { allowLoopbackHttp: allowsLoopback(env, source) }, { timeoutMs: upstreamTimeout(env) });
   let refused: EgressError | undefined;
   return {
     fetch: async (url, init) => {

@@ -2,6 +2,7 @@ import { isEgressError } from "../../../core/egress";
 import type { JsonObject, JsonValue, RunError, ToolDefinition } from "../../../schemas";
 import type { Credential } from "../../../sources/types";
 import type { Env } from "../env";
+import { credentialValues, Redactor } from "../../../core/redaction";
 import { resolveSecret, scrub } from "../secrets/resolve";
 import type { ResolvedTool } from "./catalog-view";
 import { egressFor, upstreamTimeout } from "./egress";
@@ -9,7 +10,8 @@ import { pluginFor } from "./plugins";
 
 export type Execution = { ok: true; value: JsonValue } | { ok: false; error: RunError; status: number };
 
-function definitionOf(resolved: ResolvedTool): ToolDefinition {
+/** The stored tool as its plugin's definition: what `invokeTool` (and `destination`) are handed. */
+export function definitionOf(resolved: ResolvedTool): ToolDefinition {
   const { tool } = resolved;
   const def: ToolDefinition = {
     name: tool.name,
@@ -24,18 +26,12 @@ function definitionOf(resolved: ResolvedTool): ToolDefinition {
 }
 
 /**
- * A value with every occurrence of the secrets removed from every string, keys included, however
- * deep (DESIGN invariant 1). Leaves are scrubbed as strings, so characters JSON would escape inside
- * a secret (quotes, backslashes) cannot hide it.
+ * A value with every secret removed, in every wire form, from every string, keys included, however
+ * deep (DESIGN invariant 1; core/redaction). Leaves are redacted as strings, so characters JSON
+ * would escape inside a secret (quotes, backslashes) cannot hide it.
  */
 export function scrubValue(value: JsonValue, secrets: readonly string[]): JsonValue {
-  if (secrets.length === 0) return value;
-  if (typeof value === "string") return scrub(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, secrets), scrubValue(v as JsonValue, secrets)]));
-  }
-  return value;
+  return new Redactor(secrets).json(value);
 }
 
 /**
@@ -56,11 +52,13 @@ export async function execute(
   if (!config.ok) return { ok: false, status: 500, error: { code: "invalid_source_config", message: "the source's stored config is invalid" } };
 
   let credential: Credential | null = null;
+  // What was put on the wire: the credential's values, and what the plugin derived from it (a
+  // client-credentials access token) as it reports them. Everything that leaves is redacted of all.
   const secrets: string[] = [];
   if (connection.secretRef) {
     const secret = await resolveSecret(env, connection.scope, connection.secretRef, opts.orgId);
     if (!secret.ok) return { ok: false, status: 424, error: { code: "credential_unavailable", message: secret.reason } };
-    secrets.push(secret.value);
+    secrets.push(...credentialValues(secret.value));
     const template = source.auth[0] ?? { type: "http" as const, scheme: "bearer" as const };
     credential = { template, secret: secret.value };
   }
@@ -75,6 +73,7 @@ export async function execute(
       fetch: egress.fetch,
       config: source.config,
       signal: AbortSignal.timeout(upstreamTimeout(env)),
+      secret: (value) => void secrets.push(value),
       ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
     });
     const refusal = refused();

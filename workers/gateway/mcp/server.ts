@@ -5,6 +5,7 @@ import type { Env } from "../env";
 import { callTool } from "../invoke/call";
 import { APPROVER_TOOLS, callApproverTool } from "./approver-tools";
 import { DIRECT_PAGE_SIZE, directTools } from "./direct";
+import { opaqueErrors } from "./errors";
 import { callMetaTool } from "./meta-handlers";
 import { META_TOOLS } from "./meta-tools";
 import { errorResult, outcomeResult } from "./results";
@@ -20,9 +21,10 @@ function cursorOffset(cursor: string | undefined): number {
 /**
  * The MCP server for one request's principal (stateless). Meta mode lists the constant meta-tools;
  * direct mode lists every visible tool, paginated. Either way the server only ever sees a narrowed
- * principal, never a toolkit to widen.
+ * principal, never a toolkit to widen. In every mode an unexpected error answers an opaque internal
+ * error with `correlationId` (the request's, so the log line and the HTTP request match).
  */
-export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChars: number, base: string): Server {
+export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChars: number, base: string, correlationId: string): Server {
   const server = new Server(
     { name: "executor", version: "0.1.0" },
     {
@@ -37,7 +39,7 @@ export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChar
     },
   );
 
-  server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+  server.setRequestHandler(ListToolsRequestSchema, opaqueErrors(correlationId, async (request) => {
     if (mode === "meta") return { tools: META_TOOLS };
     if (mode === "approvals") return { tools: APPROVER_TOOLS };
     const offset = cursorOffset(request.params?.cursor);
@@ -45,9 +47,9 @@ export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChar
     const page = all.slice(offset, offset + DIRECT_PAGE_SIZE);
     const next = offset + DIRECT_PAGE_SIZE;
     return { tools: page.map((d) => d.tool), ...(next < all.length ? { nextCursor: String(next) } : {}) };
-  });
+  }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setRequestHandler(CallToolRequestSchema, opaqueErrors(correlationId, async (request) => {
     const { name, arguments: args } = request.params;
     if (mode === "approvals") {
       const result = await callApproverTool(env, auth, name, args, inlineChars);
@@ -67,6 +69,6 @@ export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChar
     } catch (error) {
       return errorResult(error);
     }
-  });
+  }));
   return server;
 }

@@ -7,8 +7,9 @@ describe("GET /healthz", () => {
     const body = (await res.json()) as { status: string; checks: Record<string, { status: string; detail: string }> };
     expect(res.status).toBe(200);
     expect(body.status).toBe("ok");
-    expect(Object.keys(body.checks).sort()).toEqual(["durableObject", "kv", "oauth", "workerLoader", "workflow"]);
+    expect(Object.keys(body.checks).sort()).toEqual(["durableObject", "kv", "mail", "oauth", "workerLoader", "workflow"]);
     for (const check of Object.values(body.checks)) expect(check.status).toBe("ok");
     expect(body.checks.workerLoader?.detail).toContain("blocked");
+    expect(body.checks.mail?.detail).toContain("/dev/mailbox");
   });
 });

@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { probeLoader } from "../../../dynamic-plugins/probe";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import { devMailbox } from "../../../durable-objects/dev-mailbox/client";
 import { oauthServer, tokenLifetimes } from "../auth/oauth";
+import { outboxKind } from "../mail/outbox";
 import type { AppEnv, Env } from "../env";
 
 type CheckStatus = { status: "ok" | "failed"; ms: number; detail: string };
@@ -64,16 +66,27 @@ async function oauthConfig(env: Env): Promise<string> {
   return `authorization server ready (access ${access}s, refresh ${refresh}s)`;
 }
 
+/** Where sign-up and invitation emails go; an unconfigured cloud deployment cannot verify anyone. */
+async function mail(env: Env): Promise<string> {
+  const kind = outboxKind(env);
+  if (kind === "unconfigured") throw new Error("no EMAIL binding or MAIL_FROM");
+  if (kind === "email-service") return `Cloudflare Email Service from ${env.MAIL_FROM}`;
+  const listed = await devMailbox(env.DEV_MAILBOX).list({ limit: 1 });
+  if (!listed.ok) throw new Error(listed.error.code);
+  return "development mailbox (read it at /dev/mailbox)";
+}
+
 /** `GET /healthz`: proves each binding answers, with each one's status; 503 if any fails. */
 export const health = new Hono<AppEnv>().get("/healthz", async (c) => {
-  const [durableObject, workflow, workerLoader, kv, oauth] = await Promise.all([
+  const [durableObject, workflow, workerLoader, kv, oauth, mailbox] = await Promise.all([
     check(() => durableObjectRoundTrip(c.env)),
     check(() => workflowRoundTrip(c.env)),
     check(() => loaderRoundTrip(c.env)),
     check(() => kvRoundTrip(c.env)),
     check(() => oauthConfig(c.env)),
+    check(() => mail(c.env)),
   ]);
-  const checks = { durableObject, workflow, workerLoader, kv, oauth };
+  const checks = { durableObject, workflow, workerLoader, kv, oauth, mail: mailbox };
   const healthy = Object.values(checks).every((ch) => ch.status === "ok");
   c.header("cache-control", "no-store");
   return c.json({ status: healthy ? "ok" : "degraded", environment: c.env.EXECUTOR_ENV, checks }, healthy ? 200 : 503);

@@ -3,22 +3,29 @@ import { Hono } from "hono";
 import { scope, toolkitToNarrowing } from "../../../core/toolset";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import { requireAuth } from "../auth/middleware";
+import type { Narrowing } from "../../../schemas";
 import type { AuthContext } from "../auth/principal";
 import type { AppEnv, Env } from "../env";
 import { approverAllowed } from "../mcp/approver-tools";
+import { readMcpMessage } from "../mcp/message";
 import { inlineLimit } from "../mcp/results";
 import { mcpServer } from "../mcp/server";
 import { HttpError } from "../problem";
 
-/** `?toolkit=<slug>` narrows further (the user's toolkit of that name, else the org's); it never widens. */
+/**
+ * `?toolkit=<slug>` narrows further (the user's toolkit of that name, else the org's); it never widens.
+ * An unknown slug is a 404 for a whole-authority credential (a typo is worth saying), but a
+ * toolkit-bound credential is narrowed to nothing instead, so it cannot probe which toolkits exist
+ * outside its grant (the answer is the same as for a toolkit that shares nothing with its own).
+ */
 async function narrowed(env: Env, auth: AuthContext, slug: string | undefined): Promise<AuthContext> {
   if (slug === undefined) return auth;
+  const narrow = (n: Narrowing): AuthContext => ({ ...auth, principal: { ...auth.principal, narrowings: scope(auth.principal.narrowings, n) } });
   for (const s of [...auth.principal.chain].reverse()) {
     const found = await scopeCatalog(env.SCOPE_CATALOG, s.id).getToolkit(slug);
-    if (found.ok) {
-      return { ...auth, principal: { ...auth.principal, narrowings: scope(auth.principal.narrowings, toolkitToNarrowing(found.value)) } };
-    }
+    if (found.ok) return narrow(toolkitToNarrowing(found.value));
   }
+  if (auth.grant.toolkit !== null) return narrow({ label: `${slug} (unavailable)`, tools: [], patterns: [] });
   throw new HttpError(404, "not-found", `no toolkit '${slug}' in your scopes`);
 }
 
@@ -45,8 +52,12 @@ export const mcp = new Hono<AppEnv>()
   if (mode === "approvals" && !approverAllowed(auth)) {
     throw new HttpError(403, "forbidden", "the approvals endpoint needs an OAuth sign-in with your whole authority (not an API key or a toolkit)");
   }
+  // The body is read and bounded here, then handed over parsed: the transport's own parse has no depth limit.
+  const message = await readMcpMessage(c.req.raw);
+  if (!message.ok) return message.response;
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  const server = mcpServer(c.env, auth, mode, inlineLimit(c.env.MCP_INLINE_RESULT_CHARS), new URL(c.env.PUBLIC_URL).origin);
+  const base = new URL(c.env.PUBLIC_URL).origin;
+  const server = mcpServer(c.env, auth, mode, inlineLimit(c.env.MCP_INLINE_RESULT_CHARS), base, c.get("correlationId"));
   await server.connect(transport);
-  return transport.handleRequest(c.req.raw);
+  return transport.handleRequest(c.req.raw, message.parsed === undefined ? undefined : { parsedBody: message.parsed });
 });

@@ -3,13 +3,13 @@ import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import { SourceCreateBody, SourceRefreshBody } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
+import { SPEC_BODY_LIMIT } from "../catalog/import-limits";
 import { requireWholeAuthority, scopeId, scopeQuery, writableScope } from "../catalog/scope-access";
 import { addSource, refreshSource } from "../catalog/sources-service";
 import type { AppEnv } from "../env";
 import { unwrap } from "../result";
 
-/** Uploaded specs can be large (GitHub's REST description is ~12 MB); other bodies stay at 1 MB. */
-const SPEC_BODY_LIMIT = 48 * 1024 * 1024;
+// Uploaded specs can be large (GitHub's REST description is ~12 MB; catalog/import-limits.ts); other bodies stay at 1 MB.
 
 const which = scopeQuery;
 
@@ -34,7 +34,9 @@ export const v1Catalog = new Hono<AppEnv>()
     const tools = unwrap(await catalog.listTools(source.slug));
     const awaitingReview = tools.filter((t) => t.status === "awaiting_review").map((t) => t.name);
     const changed = tools.filter((t) => t.changed).map((t) => t.name);
-    return c.json({ source, toolCount: tools.length, awaitingReview, changed });
+    // DESIGN invariant 6: tools whose grant a refresh withdrew because their destination or auth moved.
+    const moved = tools.filter((t) => t.moved).map((t) => t.name);
+    return c.json({ source, toolCount: tools.length, awaitingReview, changed, moved });
   })
   .get("/v1/sources/:slug/tools", async (c) => {
     requireWholeAuthority(c.get("auth"));

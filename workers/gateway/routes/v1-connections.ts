@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { inToolset } from "../../../core/toolset";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import { ConnectionCreateBody, ConnectionUpdateBody } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
@@ -46,24 +47,36 @@ export const v1Connections = new Hono<AppEnv>()
     const auth = c.get("auth");
     const scope = auth.principal.chain.find((s) => s.kind === which(c.req.query("scope")))?.id ?? auth.identity.org.id;
     const { source, name } = c.req.param();
-    const tool = await pickTestTool(c.env, auth.principal.chain.map((s) => s.id), scope, source);
-    // Same answer for a source that exists elsewhere as for one that exists nowhere.
+    // Only tools the caller's toolset reaches are candidates (DESIGN §3: the narrowed executor is all it has).
+    const reachable = (tool: string): boolean => inToolset(auth.principal.narrowings, `${source}.${scope}.${name}.${tool}`);
+    const tool = await pickTestTool(c.env, auth.principal.chain.map((s) => s.id), scope, source, reachable);
+    // Same answer for a source that exists elsewhere, or only outside the caller's toolkit, as for one that exists nowhere.
     if (tool === undefined) throw new HttpError(404, "not-found", "no such source reachable from that scope");
     if (!tool) throw new HttpError(422, "validation-failed", "this source has no read operation without required input to test with");
     const outcome = await callTool(c.env, auth, { address: `${source}.${scope}.${name}.${tool}`, args: {}, surface: "http" });
     return callOutcomeResponse(c, outcome);
   });
 
-/** The test tool's name; null when the source has none; undefined when no such source is reachable. */
-async function pickTestTool(env: AppEnv["Bindings"], chain: string[], scope: string, slug: string): Promise<string | null | undefined> {
+/**
+ * The test tool's name; null when the source has none; undefined when no such source is reachable,
+ * which includes a source none of whose tools the caller's toolset reaches.
+ */
+async function pickTestTool(
+  env: AppEnv["Bindings"],
+  chain: string[],
+  scope: string,
+  slug: string,
+  reachable: (tool: string) => boolean,
+): Promise<string | null | undefined> {
   const depth = chain.indexOf(scope);
   for (let i = depth; i >= 0; i--) {
     const catalog = scopeCatalog(env.SCOPE_CATALOG, chain[i] ?? "");
     const source = await catalog.getSource(slug);
     if (!source.ok) continue;
+    const tools = unwrap(await catalog.listTools(slug)).filter((t) => reachable(t.name));
+    if (tools.length === 0) return undefined;
     const configured = source.value.config.testTool;
-    if (typeof configured === "string") return configured;
-    const tools = unwrap(await catalog.listTools(slug));
+    if (typeof configured === "string") return reachable(configured) ? configured : undefined;
     const cheap = tools.filter((t) => {
       const required = t.inputSchema?.required;
       return t.sideEffect === "read" && t.status === "granted" && (!Array.isArray(required) || required.length === 0);

@@ -1,3 +1,4 @@
+import { redactText } from "../../../core/redaction";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { Env } from "../env";
 import { open } from "./vault";
@@ -41,18 +42,7 @@ export async function resolveSecret(env: Env, scope: string, ref: string, orgId:
   return { ok: false, reason: "unsupported secret reference" };
 }
 
-/** Removes every occurrence of each secret (and common encodings of it) from a text. */
+/** Removes each secret, in every wire form (core/redaction), from a text. */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    const forms = new Set([secret, encodeURIComponent(secret)]);
-    try {
-      forms.add(btoa(secret));
-    } catch {
-      // not Latin-1: it cannot appear base64-encoded by btoa either
-    }
-    for (const form of forms) out = out.split(form).join("[redacted]");
-  }
-  return out;
+  return redactText(text, secrets);
 }
