@@ -30,4 +30,31 @@ describe("readBounded", () => {
     const read = await readBounded(new Response(null), 5);
     expect(read.ok && read.bytes.byteLength).toBe(0);
   });
+
+  it("drains an oversized body up to the drain bound before answering, keeping none of it", async () => {
+    let pulled = 0;
+    const parts = ["abc", "def", "ghi", "jkl"];
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = parts.shift();
+        if (next === undefined) return controller.close();
+        pulled++;
+        controller.enqueue(new TextEncoder().encode(next));
+      },
+    });
+    expect(await readBounded(new Response(body), 5, { drainUpTo: 100 })).toEqual({ ok: false, reason: "too_large" });
+    expect(pulled).toBe(4);
+  });
+
+  it("cancels instead of draining past the drain bound", async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(10));
+      },
+    });
+    expect(await readBounded(new Response(body), 5, { drainUpTo: 30 })).toEqual({ ok: false, reason: "too_large" });
+    expect(pulled).toBeLessThanOrEqual(5);
+  });
 });

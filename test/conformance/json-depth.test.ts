@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { request } from "node:http";
 import { JSON_LIMITS } from "../../core/json";
 import type { Upstream } from "../e2e/upstreams/http-server";
 import { json, serve } from "../e2e/upstreams/http-server";
@@ -138,10 +139,14 @@ describe("JSON depth and size limits at every boundary (DESIGN invariant 10)", (
 
   it("refuses a spec upload over the upload limit with 413 and stores nothing", async () => {
     const document = JSON.stringify({ openapi: "3.1.0", info: { title: "big", version: "1" }, paths: { "/a": { get: { responses: {} } } }, "x-pad": "x".repeat(19 * 1024 * 1024) });
-    const res = await api.post("/v1/sources", { slug: "too-big", kind: "openapi", config: { document: true }, document });
+    // The gateway answers 413 from the declared length without reading the body, and the connection
+    // is then closed while the client may still be writing: read the answer with node:http, which
+    // delivers a response that arrives before the reset (fetch would report only the reset).
+    const res = await postEarlyAnswer(`${platform().baseUrl}/v1/sources`, { authorization: `Bearer ${key}` }, JSON.stringify({ slug: "too-big", kind: "openapi", config: { document: true }, document }));
     expect(res.status).toBe(413);
-    expect(res.body).toMatchObject({ type: "/problems/payload-too-large" });
-    expect(String(res.body.detail)).toMatch(/request body exceeds \d+ bytes/);
+    const body = JSON.parse(res.text) as { type: string; detail: string };
+    expect(body).toMatchObject({ type: "/problems/payload-too-large" });
+    expect(body.detail).toMatch(/request body exceeds \d+ bytes/);
     expect((await api.get("/v1/sources/too-big")).status).toBe(404);
   });
 
@@ -163,3 +168,21 @@ describe("JSON depth and size limits at every boundary (DESIGN invariant 10)", (
     expect(((await res.json()) as { detail: string }).detail).toBe(`the request body holds more than ${JSON_LIMITS.request.values} JSON values`);
   });
 });
+
+/** POSTs JSON and resolves with the answer even if the server closes before the whole body is sent. */
+function postEarlyAnswer(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(url, { method: "POST", headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      res.on("error", reject);
+    });
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    req.end(body);
+  });
+}

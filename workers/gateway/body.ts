@@ -7,6 +7,8 @@ import { HttpError } from "./problem";
 
 /** Default cap on JSON request bodies; routes that take uploads (specs) pass their own. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** An oversized body is read and discarded up to this size so the 413 reaches the client (core/bytes). */
+const DRAIN_UP_TO = 64 * 1024 * 1024;
 
 /**
  * Reads a JSON body and validates it against a schema. Failures are precise and happen before any
@@ -37,7 +39,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit
 }
 
 async function readLimited(request: Request, limit: number): Promise<string> {
-  const read = await readBounded(request, limit);
+  const read = await readBounded(request, limit, { drainUpTo: Math.max(DRAIN_UP_TO, limit) });
   if (!read.ok) throw new HttpError(413, "payload-too-large", `request body exceeds ${limit} bytes`);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(read.bytes);
