@@ -17,7 +17,7 @@ import { openApiPlugin, parseOpenApiConfig } from "../sources/openapi";
 import { MAX_DOCUMENT_BYTES } from "../sources/openapi/document";
 import { MAX_YAML_DOCUMENT_BYTES } from "../sources/openapi/yaml";
 import { MAX_MANIFEST_CHARS, SPEC_BODY_LIMIT, assertImportFits, assertUploadFits } from "../workers/gateway/catalog/import-limits";
-import { HttpError } from "../workers/gateway/problem";
+import { HttpError } from "../workers/shared/problem";
 
 const MiB = 1024 * 1024;
 const root = dirname(import.meta.dirname);

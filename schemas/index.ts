@@ -15,4 +15,5 @@ export * from "./toolkit";
 export * from "./result";
 export * from "./account";
 export * from "./mail";
+export * from "./workflow";
 export * from "./api";

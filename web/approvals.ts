@@ -7,10 +7,10 @@ import { csrfToken, verifyCsrf } from "../workers/gateway/auth/cookies";
 import type { AuthContext } from "../workers/gateway/auth/principal";
 import { verifyResumeLink } from "../workers/gateway/auth/resume-link";
 import type { AppEnv } from "../workers/gateway/env";
-import { canSeeRun, decideRun, mayDecide } from "../workers/gateway/invoke/approvals";
-import { resumeRefs } from "../workers/gateway/invoke/respond";
-import { HttpError } from "../workers/gateway/problem";
-import { unwrap } from "../workers/gateway/result";
+import { canSeeRun, decideRun, mayDecide } from "../workers/invoke/approvals";
+import { resumeRefs } from "../workers/gateway/respond";
+import { HttpError } from "../workers/shared/problem";
+import { unwrap } from "../workers/shared/result";
 import { errorBox, page } from "./layout";
 import { loginRedirect, pageAuth } from "./session";
 

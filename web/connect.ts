@@ -4,7 +4,7 @@ import { resourceUrl } from "../workers/gateway/auth/oauth";
 import { accountDirectory } from "../durable-objects/account-directory/client";
 import { csrfToken, readSessionCookie, verifyCsrf } from "../workers/gateway/auth/cookies";
 import { tokenHash } from "../workers/gateway/auth/crypto";
-import { unwrap } from "../workers/gateway/result";
+import { unwrap } from "../workers/shared/result";
 import type { AppEnv } from "../workers/gateway/env";
 import { page } from "./layout";
 import { loginRedirect, pageAuth } from "./session";

@@ -4,8 +4,8 @@ import { devMailbox } from "../durable-objects/dev-mailbox/client";
 import { Email } from "../schemas";
 import type { StoredMail } from "../schemas";
 import type { AppEnv } from "../workers/gateway/env";
-import { HttpError } from "../workers/gateway/problem";
-import { unwrap } from "../workers/gateway/result";
+import { HttpError } from "../workers/shared/problem";
+import { unwrap } from "../workers/shared/result";
 import { page } from "./layout";
 
 /** Turns the URLs of a plain-text message into links; everything else stays escaped text. */

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { verifyCsrf } from "../workers/gateway/auth/cookies";
 import type { AppEnv } from "../workers/gateway/env";
-import { HttpError } from "../workers/gateway/problem";
+import { HttpError } from "../workers/shared/problem";
 
 /**
  * Reads a form post: CSRF checked first (nothing happens without it), then the fields validated.

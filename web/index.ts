@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../workers/gateway/env";
-import { HttpError } from "../workers/gateway/problem";
+import { HttpError } from "../workers/shared/problem";
 import { apiKeysPage } from "./api-keys";
 import { approvalsPages } from "./approvals";
 import { authPages } from "./auth-pages";

@@ -10,7 +10,7 @@ import { tokenHash } from "../workers/gateway/auth/crypto";
 import type { AuthContext } from "../workers/gateway/auth/principal";
 import { accountDirectory } from "../durable-objects/account-directory/client";
 import type { AppEnv } from "../workers/gateway/env";
-import { HttpError } from "../workers/gateway/problem";
+import { HttpError } from "../workers/shared/problem";
 import { formAction, readForm } from "./forms";
 import { errorBox, page } from "./layout";
 import { pageAuth } from "./session";

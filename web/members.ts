@@ -7,7 +7,7 @@ import { inviteMember } from "../workers/gateway/accounts/invitations";
 import { csrfToken } from "../workers/gateway/auth/cookies";
 import type { AuthContext } from "../workers/gateway/auth/principal";
 import type { AppEnv, Env } from "../workers/gateway/env";
-import { unwrap } from "../workers/gateway/result";
+import { unwrap } from "../workers/shared/result";
 import { formAction, readForm } from "./forms";
 import { errorBox, page } from "./layout";
 import { loginRedirect, pageAuth } from "./session";

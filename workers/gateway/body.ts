@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { readBounded } from "../../core/bytes";
 import { JSON_LIMITS, breachMessage, parseJson } from "../../core/json";
 import { zodIssues } from "../../schemas";
-import { HttpError } from "./problem";
+import { HttpError } from "../shared/problem";
 
 /** Default cap on JSON request bodies; routes that take uploads (specs) pass their own. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;

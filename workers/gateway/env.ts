@@ -1,43 +1,7 @@
-import type { AccountDirectory } from "../../durable-objects/account-directory";
-import type { LedgerAnchor } from "../../durable-objects/ledger-anchor";
-import type { DevMailbox } from "../../durable-objects/dev-mailbox";
-import type { RateLimiter } from "../../durable-objects/rate-limiter";
-import type { RunLedger } from "../../durable-objects/run-ledger";
-import type { ScopeCatalog } from "../../durable-objects/scope-catalog";
-import type { AuthContext } from "./auth/principal";
-import type { ApprovalParams } from "../../workflows/approval-run";
-import type { HealthProbeParams } from "../../workflows/health-probe";
+import type { AuthContext } from "../shared/auth-context";
+import type { Env } from "../shared/env";
 
-/** Every binding declared in wrangler.toml, as the gateway sees it. */
-export interface Env {
-  EXECUTOR_ENV: "development" | "production";
-  PUBLIC_URL: string;
-  AUTH_RATE_LIMITS: string;
-  OAUTH_ACCESS_TOKEN_TTL: string;
-  OAUTH_REFRESH_TOKEN_TTL: string;
-  UPSTREAM_TIMEOUT_MS: string;
-  /** MCP results longer than this (JSON characters) are returned as a handle to page through. */
-  MCP_INLINE_RESULT_CHARS: string;
-  SCOPE_CATALOG: DurableObjectNamespace<ScopeCatalog>;
-  ACCOUNT_DIRECTORY: DurableObjectNamespace<AccountDirectory>;
-  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
-  RUN_LEDGER: DurableObjectNamespace<RunLedger>;
-  /** Signed checkpoints of each org's run ledger, kept outside the ledger's storage (one per org). */
-  LEDGER_ANCHOR: DurableObjectNamespace<LedgerAnchor>;
-  /** base64 of 32 random bytes: the AES-256-GCM key of the secret vault (a Worker secret). */
-  VAULT_KEY: string;
-  HEALTH_PROBE: Workflow<HealthProbeParams>;
-  APPROVAL_RUNS: Workflow<ApprovalParams>;
-  /** How long a gated Run waits for a decision before it expires (seconds; default 24 h). */
-  APPROVAL_TIMEOUT_SECONDS: string;
-  LOADER: WorkerLoader;
-  /** Development only: the local outbox (workers/gateway/mail/outbox.ts). */
-  DEV_MAILBOX: DurableObjectNamespace<DevMailbox>;
-  /** Cloud only: Cloudflare Email Service (`[[send_email]]`), optional until configured. */
-  EMAIL?: SendEmail;
-  /** The sender of every email (e.g. `Executor <no-reply@example.com>`). */
-  MAIL_FROM: string;
-  OAUTH_KV: KVNamespace;
-}
+export type { Env } from "../shared/env";
 
+/** The gateway's Hono environment: the Worker's bindings and what middleware sets per request. */
 export type AppEnv = { Bindings: Env; Variables: { correlationId: string; auth: AuthContext } };

@@ -1,8 +1,8 @@
 import type { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
-import { logUnexpected } from "./log";
-import { HttpError, problemBody, problemResponse } from "./problem";
+import { logUnexpected } from "../shared/log";
+import { HttpError, problemBody, problemResponse } from "../shared/problem";
 
 /**
  * Installs the gateway's error model on an app: every failure becomes `application/problem+json`.

@@ -1,6 +1,6 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
-import { installGlobalEgressGuard } from "./global-fetch";
+import { installGlobalEgressGuard } from "../shared/global-fetch";
 
 // Before anything can fetch: every library's outbound request goes through the egress guard.
 installGlobalEgressGuard();

@@ -2,13 +2,10 @@ import { WorkflowEntrypoint } from "cloudflare:workers";
 import type { WorkflowEvent, WorkflowStep } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
 import { runLedger } from "../../durable-objects/run-ledger/client";
-import type { RunStatus } from "../../schemas";
-import type { Env } from "../../workers/gateway/env";
-import { READ_RETRIES, executeApproved } from "../../workers/gateway/invoke/approved";
-
-export type ApprovalParams = { orgId: string; runId: string; timeoutSeconds: number };
-export type DecisionEvent = { decision: "approve" | "deny" | "cancel" };
-export const DECISION_EVENT = "decision";
+import type { ApprovalParams, DecisionEvent, RunStatus } from "../../schemas";
+import { DECISION_EVENT } from "../../schemas";
+import { READ_RETRIES, executeApproved } from "../../workers/invoke/approved";
+import type { Env } from "../../workers/shared/env";
 
 /**
  * One instance per gated Run (instance id = run id). It waits durably for a decision — surviving

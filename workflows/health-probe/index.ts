@@ -1,7 +1,7 @@
 import { WorkflowEntrypoint } from "cloudflare:workers";
 import type { WorkflowEvent, WorkflowStep } from "cloudflare:workers";
 
-export type HealthProbeParams = { nonce: string };
+import type { HealthProbeParams } from "../../schemas";
 export type HealthProbeOutput = { echoed: string; steps: number };
 
 /**

@@ -3,12 +3,12 @@ import type { Identity, Invitation, InvitationSignUpInput, Member, MemberInput }
 import { randomToken, tokenHash } from "../auth/crypto";
 import { hashPassword } from "../auth/password";
 import type { AuthContext } from "../auth/principal";
-import { requireCapability } from "../auth/capabilities";
+import { requireCapability } from "../../shared/capabilities";
 import type { Env } from "../env";
 import { invitationMessage } from "../mail/messages";
 import { sendMail } from "../mail/outbox";
-import { HttpError } from "../problem";
-import { unwrap } from "../result";
+import { HttpError } from "../../shared/problem";
+import { unwrap } from "../../shared/result";
 import type { SignedIn } from "./service";
 import { defaultOrgName, openSession, publicOrigin } from "./service";
 

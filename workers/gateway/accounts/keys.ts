@@ -1,13 +1,13 @@
 import { accountDirectory } from "../../../durable-objects/account-directory/client";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { ApiKey, ApiKeyInput } from "../../../schemas";
-import { requireCapability } from "../auth/capabilities";
+import { requireCapability } from "../../shared/capabilities";
 import type { AuthContext } from "../auth/principal";
 import { API_KEY_PREFIX } from "../auth/principal";
 import { randomToken, tokenHash } from "../auth/crypto";
 import type { Env } from "../env";
-import { HttpError } from "../problem";
-import { unwrap } from "../result";
+import { HttpError } from "../../shared/problem";
+import { unwrap } from "../../shared/result";
 
 function invalid(path: string, message: string): HttpError {
   return new HttpError(422, "validation-failed", `field '${path}': ${message}`, { errors: [{ path, message }] });

@@ -7,8 +7,8 @@ import { assertUnderLimit, clearBucket, clientAddress, countFailure, rateLimit }
 import type { Env } from "../env";
 import { alreadyRegisteredMessage, verifyEmailMessage } from "../mail/messages";
 import { sendMail } from "../mail/outbox";
-import { HttpError } from "../problem";
-import { unwrap } from "../result";
+import { HttpError } from "../../shared/problem";
+import { unwrap } from "../../shared/result";
 
 export type SignedIn = { identity: Identity; sessionToken: string; expiresAt: number };
 

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { HttpError } from "../problem";
+import { HttpError } from "../../shared/problem";
 import { verifyCsrf, readSessionCookie } from "./cookies";
 import type { Resource } from "./oauth";
 import { resourceMetadataUrl } from "./oauth";

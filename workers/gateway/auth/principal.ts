@@ -3,21 +3,13 @@ import { accountDirectory } from "../../../durable-objects/account-directory/cli
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { CredentialCapability, Identity, Narrowing, Principal, PrincipalKind, ToolkitRef } from "../../../schemas";
 import { GrantProps } from "../../../schemas";
+import type { AuthContext } from "../../shared/auth-context";
 import type { Env } from "../env";
 import { tokenHash } from "./crypto";
 import type { Resource } from "./oauth";
 import { oauthServer, resourceUrl } from "./oauth";
 
-/** Who is calling, resolved once per request and handed to routes; nothing downstream re-reads credentials. */
-export type AuthContext = {
-  principal: Principal;
-  identity: Identity;
-  /**
-   * The toolkit the credential is narrowed to, if any, and what it may do beyond search, describe
-   * and call (approve others' calls, mint keys): see schemas/account.ts CredentialCapability.
-   */
-  grant: { toolkit: ToolkitRef | null; capabilities: readonly CredentialCapability[] };
-};
+export type { AuthContext } from "../../shared/auth-context";
 
 export const API_KEY_PREFIX = "exk";
 

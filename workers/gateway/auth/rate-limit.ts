@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { RateLimiter } from "../../../durable-objects/rate-limiter";
 import type { RateDecision } from "../../../durable-objects/rate-limiter";
 import type { Env } from "../env";
-import { HttpError } from "../problem";
+import { HttpError } from "../../shared/problem";
 
 /**
  * - `signup-ip`, `signup-email`: sign-up requests per client address and per address signed up

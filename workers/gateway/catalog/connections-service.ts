@@ -2,10 +2,10 @@ import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { Connection } from "../../../schemas";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
-import { HttpError } from "../problem";
-import { unwrap } from "../result";
-import { envSecretPrefix } from "../secrets/resolve";
-import { seal } from "../secrets/vault";
+import { HttpError } from "../../shared/problem";
+import { unwrap } from "../../shared/result";
+import { envSecretPrefix } from "../../invoke/secrets/resolve";
+import { seal } from "../../invoke/secrets/vault";
 import type { ScopeChoice } from "./scope-access";
 import { writableScope } from "./scope-access";
 

@@ -3,7 +3,7 @@ import { JSON_LIMITS } from "../../../core/json";
 import { nestedObjectsText } from "../../../core/testing/deep-json";
 import type { ToolDefinition } from "../../../schemas";
 import { MAX_SOURCE_TOOLS } from "../../../schemas";
-import { HttpError } from "../problem";
+import { HttpError } from "../../shared/problem";
 import { IMPORT_RPC_BUDGET, MAX_MANIFEST_CHARS, MAX_TOOL_CHARS, assertImportFits, assertUploadFits } from "./import-limits";
 
 const tool = (name: string, inputSchema: ToolDefinition["inputSchema"] = { type: "object" }): ToolDefinition => ({

@@ -1,7 +1,7 @@
 import { JSON_LIMITS, cloneBytes, describeBreach, scanJsonValue } from "../../../core/json";
 import { MAX_SOURCE_TOOLS } from "../../../schemas";
 import type { ToolDefinition } from "../../../schemas";
-import { HttpError } from "../problem";
+import { HttpError } from "../../shared/problem";
 
 const MiB = 1024 * 1024;
 

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import { ScopeField } from "../../../schemas";
-import { requireCapability } from "../auth/capabilities";
+import { requireCapability } from "../../shared/capabilities";
 import type { AuthContext } from "../auth/principal";
-import { HttpError } from "../problem";
+import { HttpError } from "../../shared/problem";
 
 /** Which of the caller's own scopes a record is placed in: the org (outer) or the user (inner). */
 export const ScopeChoice = ScopeField;

@@ -1,7 +1,7 @@
 import { devMailbox } from "../../../durable-objects/dev-mailbox/client";
 import type { MailMessage } from "../../../schemas";
 import type { Env } from "../env";
-import { HttpError } from "../problem";
+import { HttpError } from "../../shared/problem";
 
 export type Outgoing = Omit<MailMessage, "from">;
 

@@ -4,8 +4,8 @@ import { runLedger } from "../../../durable-objects/run-ledger/client";
 import type { JsonValue } from "../../../schemas";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
-import { decideRun, mayDecide } from "../invoke/approvals";
-import { unwrap } from "../result";
+import { decideRun, mayDecide } from "../../invoke/approvals";
+import { unwrap } from "../../shared/result";
 import { errorResult, outcomeResult, structured, toolError } from "./results";
 
 /**

@@ -4,8 +4,8 @@ import { inToolset } from "../../../core/toolset";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { Principal, ToolAddress } from "../../../schemas";
 import type { Env } from "../env";
-import { unwrap } from "../result";
-import { visibleConnections } from "../invoke/catalog-view";
+import { unwrap } from "../../shared/result";
+import { visibleConnections } from "../../invoke/catalog-view";
 
 export const DIRECT_PAGE_SIZE = 100;
 

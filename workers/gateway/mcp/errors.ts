@@ -1,5 +1,5 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { logUnexpected } from "../log";
+import { logUnexpected } from "../../shared/log";
 
 /** What an MCP client is told about an unexpected failure: nothing but the id to quote. */
 export const INTERNAL_ERROR_MESSAGE = "an unexpected error occurred; quote the correlation id when reporting it";

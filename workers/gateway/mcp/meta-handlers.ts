@@ -5,11 +5,11 @@ import type { JsonObject, JsonValue } from "../../../schemas";
 import { JsonObject as JsonObjectSchema } from "../../../schemas";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
-import { callTool } from "../invoke/call";
-import { canSeeRun } from "../invoke/approvals";
-import { describeTool } from "../invoke/describe";
-import { resumeRefs } from "../invoke/respond";
-import { searchVisible } from "../invoke/search";
+import { callTool } from "../../invoke/call";
+import { canSeeRun } from "../../invoke/approvals";
+import { describeTool } from "../../invoke/describe";
+import { resumeRefs } from "../respond";
+import { searchVisible } from "../../invoke/search";
 import { errorResult, outcomeResult, structured, toolError } from "./results";
 
 const SearchArgs = z.object({

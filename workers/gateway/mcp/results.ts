@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { JsonValue, Run } from "../../../schemas";
-import type { CallOutcome } from "../invoke/call";
-import { HttpError } from "../problem";
+import type { CallOutcome } from "../../invoke/call";
+import { HttpError } from "../../shared/problem";
 
 /** Results longer than this (JSON characters) come back as a handle to read in pages. */
 export const DEFAULT_INLINE_RESULT_CHARS = 16_000;

@@ -2,7 +2,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
-import { callTool } from "../invoke/call";
+import { callTool } from "../../invoke/call";
 import { APPROVER_TOOLS, callApproverTool } from "./approver-tools";
 import { DIRECT_PAGE_SIZE, directTools } from "./direct";
 import { opaqueErrors } from "./errors";

@@ -10,7 +10,7 @@ import { approverAllowed } from "../mcp/approver-tools";
 import { readMcpMessage } from "../mcp/message";
 import { inlineLimit } from "../mcp/results";
 import { mcpServer } from "../mcp/server";
-import { HttpError } from "../problem";
+import { HttpError } from "../../shared/problem";
 
 /**
  * `?toolkit=<slug>` narrows further (the user's toolkit of that name, else the org's); it never widens.

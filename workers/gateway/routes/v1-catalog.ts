@@ -7,7 +7,7 @@ import { SPEC_BODY_LIMIT } from "../catalog/import-limits";
 import { requireWholeAuthority, scopeId, scopeQuery, writableScope } from "../catalog/scope-access";
 import { addSource, refreshSource } from "../catalog/sources-service";
 import type { AppEnv } from "../env";
-import { unwrap } from "../result";
+import { unwrap } from "../../shared/result";
 
 // Uploaded specs can be large (GitHub's REST description is ~12 MB; catalog/import-limits.ts); other bodies stay at 1 MB.
 

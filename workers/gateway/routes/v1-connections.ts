@@ -7,10 +7,10 @@ import { readJson } from "../body";
 import { createConnection, updateConnectionSecret } from "../catalog/connections-service";
 import { requireWholeAuthority, scopeQuery, writableScope } from "../catalog/scope-access";
 import type { AppEnv } from "../env";
-import { callOutcomeResponse } from "../invoke/respond";
-import { callTool } from "../invoke/call";
-import { HttpError } from "../problem";
-import { unwrap } from "../result";
+import { callOutcomeResponse } from "../respond";
+import { callTool } from "../../invoke/call";
+import { HttpError } from "../../shared/problem";
+import { unwrap } from "../../shared/result";
 
 const which = scopeQuery;
 

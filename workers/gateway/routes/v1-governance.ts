@@ -5,7 +5,7 @@ import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import { requireWholeAuthority, scopeQuery, writableScope } from "../catalog/scope-access";
 import type { AppEnv } from "../env";
-import { unwrap } from "../result";
+import { unwrap } from "../../shared/result";
 
 const which = scopeQuery;
 

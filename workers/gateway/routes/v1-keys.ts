@@ -7,7 +7,7 @@ import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
 import { requireWholeAuthority } from "../catalog/scope-access";
-import { unwrap } from "../result";
+import { unwrap } from "../../shared/result";
 
 /** API keys and org members under /v1; every route acts only within the caller's own org. */
 export const v1Keys = new Hono<AppEnv>()

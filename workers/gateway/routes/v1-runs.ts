@@ -8,10 +8,10 @@ import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
 import { requireWholeAuthority } from "../catalog/scope-access";
-import { canSeeRun, cancelRun, decideRun } from "../invoke/approvals";
-import { callOutcomeResponse } from "../invoke/respond";
-import { HttpError } from "../problem";
-import { unwrap } from "../result";
+import { canSeeRun, cancelRun, decideRun } from "../../invoke/approvals";
+import { callOutcomeResponse } from "../respond";
+import { HttpError } from "../../shared/problem";
+import { unwrap } from "../../shared/result";
 
 const RunsQuery = z.object({
   tool: z.string().max(512).optional(),

@@ -4,11 +4,11 @@ import { CallBody } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
-import { callTool } from "../invoke/call";
-import { describeTool } from "../invoke/describe";
-import { callOutcomeResponse } from "../invoke/respond";
-import { searchVisible } from "../invoke/search";
-import { HttpError } from "../problem";
+import { callTool } from "../../invoke/call";
+import { describeTool } from "../../invoke/describe";
+import { callOutcomeResponse } from "../respond";
+import { searchVisible } from "../../invoke/search";
+import { HttpError } from "../../shared/problem";
 
 const SearchQuery = z.object({
   q: z.string().max(512).default(""),

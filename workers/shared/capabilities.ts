@@ -1,6 +1,6 @@
-import type { CredentialCapability } from "../../../schemas";
-import { HttpError } from "../problem";
-import type { AuthContext } from "./principal";
+import type { CredentialCapability } from "../../schemas";
+import { HttpError } from "./problem";
+import type { AuthContext } from "./auth-context";
 
 const HOW: Record<CredentialCapability, string> = {
   approve: "approving needs a person's sign-in, or an API key an owner granted the approve capability",

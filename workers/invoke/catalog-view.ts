@@ -1,12 +1,12 @@
-import { parseAddress } from "../../../core/address";
-import { isDomainError } from "../../../core/errors";
-import { inToolset } from "../../../core/toolset";
-import type { ParsedAddress } from "../../../core/address";
-import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
-import type { CatalogTool } from "../../../durable-objects/scope-catalog/rows";
-import type { Connection, Policy, Principal, Source } from "../../../schemas";
-import type { Env } from "../env";
-import { HttpError } from "../problem";
+import { parseAddress } from "../../core/address";
+import { isDomainError } from "../../core/errors";
+import { inToolset } from "../../core/toolset";
+import type { ParsedAddress } from "../../core/address";
+import { scopeCatalog } from "../../durable-objects/scope-catalog/client";
+import type { CatalogTool } from "../../durable-objects/scope-catalog/rows";
+import type { Connection, Policy, Principal, Source } from "../../schemas";
+import type { Env } from "../shared/env";
+import { HttpError } from "../shared/problem";
 
 export type ResolvedTool = {
   address: ParsedAddress;

@@ -1,6 +1,6 @@
-import type { AdmissibleTool } from "../../../core/admission";
-import { grantTarget } from "../../../core/grant";
-import type { JsonObject, SourceKind, ToolDefinition } from "../../../schemas";
+import type { AdmissibleTool } from "../../core/admission";
+import { grantTarget } from "../../core/grant";
+import type { JsonObject, SourceKind, ToolDefinition } from "../../schemas";
 import type { ResolvedTool } from "./catalog-view";
 import { definitionOf } from "./execute";
 import { pluginFor } from "./plugins";

@@ -1,9 +1,9 @@
-import { inToolset } from "../../../core/toolset";
-import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
-import type { SearchHit } from "../../../durable-objects/scope-catalog/search";
-import type { Principal, ToolAddress } from "../../../schemas";
-import type { Env } from "../env";
-import { unwrap } from "../result";
+import { inToolset } from "../../core/toolset";
+import { scopeCatalog } from "../../durable-objects/scope-catalog/client";
+import type { SearchHit } from "../../durable-objects/scope-catalog/search";
+import type { Principal, ToolAddress } from "../../schemas";
+import type { Env } from "../shared/env";
+import { unwrap } from "../shared/result";
 import { visibleConnections } from "./catalog-view";
 
 export type ToolSummary = {

@@ -1,6 +1,6 @@
 import { redactText } from "../../../core/redaction";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
-import type { Env } from "../env";
+import type { Env } from "../../shared/env";
 import { open } from "./vault";
 
 /** Worker secrets reachable through `env://NAME` must carry this prefix, so no platform secret (such

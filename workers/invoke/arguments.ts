@@ -1,7 +1,7 @@
 import { Validator, format } from "@cfworker/json-schema";
-import { isDomainError } from "../../../core/errors";
-import { withLinearRegExp } from "../../../core/regex";
-import type { JsonObject } from "../../../schemas";
+import { isDomainError } from "../../core/errors";
+import { withLinearRegExp } from "../../core/regex";
+import type { JsonObject } from "../../schemas";
 
 export type ArgumentIssue = { path: string; message: string };
 

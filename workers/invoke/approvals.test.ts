@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { hashValue } from "../../../core/evidence";
-import { runLedger } from "../../../durable-objects/run-ledger/client";
-import type { CredentialCapability, Run, RunStatus } from "../../../schemas";
-import type { AuthContext } from "../auth/principal";
-import { HttpError } from "../problem";
+import { hashValue } from "../../core/evidence";
+import { runLedger } from "../../durable-objects/run-ledger/client";
+import type { CredentialCapability, Run, RunStatus } from "../../schemas";
+import type { AuthContext } from "../shared/auth-context";
+import { HttpError } from "../shared/problem";
 import { canSeeRun, cancelRun, decideRun } from "./approvals";
 
 // Who may see, cancel and decide a Run (web/approvals.ts and /v1/runs share these rules). Each test

@@ -1,7 +1,7 @@
-import { admit } from "../../../core/admission";
-import type { CatalogTool } from "../../../durable-objects/scope-catalog/rows";
-import type { AdmissionDecision, Principal } from "../../../schemas";
-import type { Env } from "../env";
+import { admit } from "../../core/admission";
+import type { CatalogTool } from "../../durable-objects/scope-catalog/rows";
+import type { AdmissionDecision, Principal } from "../../schemas";
+import type { Env } from "../shared/env";
 import { addressFrom, policiesFor, resolveAddress } from "./catalog-view";
 import { admissibleTool } from "./destination";
 

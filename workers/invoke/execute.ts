@@ -1,9 +1,9 @@
-import { isEgressError } from "../../../core/egress";
-import type { JsonObject, JsonValue, RunError, ToolDefinition } from "../../../schemas";
-import type { Credential } from "../../../sources/types";
-import type { Env } from "../env";
-import { credentialValues, Redactor } from "../../../core/redaction";
-import { resolveSecret, scrub } from "../secrets/resolve";
+import { isEgressError } from "../../core/egress";
+import type { JsonObject, JsonValue, RunError, ToolDefinition } from "../../schemas";
+import type { Credential } from "../../sources/types";
+import type { Env } from "../shared/env";
+import { credentialValues, Redactor } from "../../core/redaction";
+import { resolveSecret, scrub } from "./secrets/resolve";
 import type { ResolvedTool } from "./catalog-view";
 import { egressFor, upstreamTimeout } from "./egress";
 import { pluginFor } from "./plugins";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JsonObject } from "../../../schemas";
+import type { JsonObject } from "../../schemas";
 import { validateArguments } from "./arguments";
 
 // DESIGN invariant 10: patterns from imported specs never run on a backtracking regex engine. These

@@ -1,8 +1,8 @@
-import { guardedFetch, isEgressError } from "../../../core/egress";
-import type { EgressError, GuardedFetch } from "../../../core/egress";
-import type { Source } from "../../../schemas";
-import type { Env } from "../env";
-import { runtimeFetch } from "../global-fetch";
+import { guardedFetch, isEgressError } from "../../core/egress";
+import type { EgressError, GuardedFetch } from "../../core/egress";
+import type { Source } from "../../schemas";
+import type { Env } from "../shared/env";
+import { runtimeFetch } from "../shared/global-fetch";
 
 /** How long one upstream call may take (UPSTREAM_TIMEOUT_MS, 1 s to 5 min; default 30 s). */
 export function upstreamTimeout(env: Env): number {

@@ -1,10 +1,10 @@
 import type { Context } from "hono";
-import type { Run } from "../../../schemas";
-import { signResumeLink } from "../auth/resume-link";
-import type { AppEnv, Env } from "../env";
-import { approvalTimeoutSeconds } from "./approvals";
-import { HttpError } from "../problem";
-import type { CallOutcome } from "./call";
+import type { Run } from "../../schemas";
+import { signResumeLink } from "./auth/resume-link";
+import type { AppEnv, Env } from "./env";
+import { approvalTimeoutSeconds } from "../invoke/approvals";
+import { HttpError } from "../shared/problem";
+import type { CallOutcome } from "../invoke/call";
 
 export type ResumeRefs = { status: string; approve: string; deny: string; link: string };
 

@@ -1,8 +1,8 @@
-import type { SourceKind } from "../../../schemas";
-import { graphqlPlugin } from "../../../sources/graphql";
-import { mcpPlugin } from "../../../sources/mcp";
-import { openApiPlugin } from "../../../sources/openapi";
-import type { SourcePlugin } from "../../../sources/types";
+import type { SourceKind } from "../../schemas";
+import { graphqlPlugin } from "../../sources/graphql";
+import { mcpPlugin } from "../../sources/mcp";
+import { openApiPlugin } from "../../sources/openapi";
+import type { SourcePlugin } from "../../sources/types";
 
 /** The source plugins this deployment runs, by kind. `custom` arrives with authored tools. */
 const PLUGINS: Partial<Record<SourceKind, SourcePlugin<unknown>>> = {

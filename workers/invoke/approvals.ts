@@ -1,13 +1,13 @@
-import { runLedger } from "../../../durable-objects/run-ledger/client";
-import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
-import type { JsonValue, Run } from "../../../schemas";
-import type { ApprovalParams, DecisionEvent } from "../../../workflows/approval-run";
-import { DECISION_EVENT } from "../../../workflows/approval-run";
-import { requireCapability } from "../auth/capabilities";
-import type { AuthContext } from "../auth/principal";
-import type { Env } from "../env";
-import { HttpError } from "../problem";
-import { unwrap } from "../result";
+import { runLedger } from "../../durable-objects/run-ledger/client";
+import { scopeCatalog } from "../../durable-objects/scope-catalog/client";
+import type { JsonValue, Run } from "../../schemas";
+import type { ApprovalParams, DecisionEvent } from "../../schemas";
+import { DECISION_EVENT } from "../../schemas";
+import { requireCapability } from "../shared/capabilities";
+import type { AuthContext } from "../shared/auth-context";
+import type { Env } from "../shared/env";
+import { HttpError } from "../shared/problem";
+import { unwrap } from "../shared/result";
 import type { CallOutcome } from "./call";
 
 /** How long an approve request waits for the approved call to finish before answering 202. */
