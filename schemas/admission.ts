@@ -16,6 +16,8 @@ export const AdmissionReasonCode = z.enum([
   "awaiting_review",
   /** DESIGN invariant 6: the tool now sends its request or credential somewhere its grant does not cover. */
   "destination_moved",
+  /** A code Run: admitted as the caller, since each tool call the code makes is admitted on its own. */
+  "code_run",
 ]);
 export type AdmissionReasonCode = z.infer<typeof AdmissionReasonCode>;
 

@@ -10,7 +10,8 @@ export const ScopeField = z.enum(["org", "user"]).default("org");
 export const SourceCreateBody = z
   .object({
     scope: ScopeField,
-    slug: Slug,
+    // `code` names the runs of code mode (`code.<org>.sandbox.run_code`): no source may take it.
+    slug: Slug.refine((slug) => slug !== "code", "is reserved for code runs"),
     kind: SourceKind,
     title: z.string().trim().min(1).max(256).optional(),
     config: JsonObject,

@@ -16,4 +16,5 @@ export * from "./result";
 export * from "./account";
 export * from "./mail";
 export * from "./workflow";
+export * from "./code";
 export * from "./api";

@@ -15,6 +15,8 @@ export const Narrowing = z.object({
   label: z.string().max(128),
   tools: z.array(z.string()).max(10_000),
   patterns: z.array(ToolPattern).max(256),
+  /** Whether this narrowing lets code run (a toolkit's `runCode`); every narrowing in force must. */
+  runCode: z.boolean().optional(),
 });
 export type Narrowing = z.infer<typeof Narrowing>;
 

@@ -10,7 +10,7 @@ export const Problem = z.object({
   /** Ties the answer to the server-side log line; present on 500s. */
   correlationId: z.string().optional(),
   /** For 422: each failing field by its JSON path. */
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() })).optional(),
   /** The Run recorded for a refused or failed tool call. */
   runId: z.string().optional(),
 });

@@ -72,6 +72,8 @@ export const Run = z.object({
   localEgress: z.boolean(),
   /** Which isolation class actually ran the code, if any (DESIGN invariant 7). */
   sandbox: z.string().max(64).nullable(),
+  /** What the code wrote to its console (code Runs only), bounded; never a secret (the sandbox holds none). */
+  logs: z.array(z.string().max(2000)).max(200).optional(),
   prevHash: Sha256Hex.nullable(),
   evidenceHash: Sha256Hex,
 });

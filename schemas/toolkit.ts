@@ -13,10 +13,15 @@ export const Toolkit = z.object({
   tools: z.array(ToolAddress).max(10_000).default([]),
   /** Address patterns; a tool is in the toolkit when selected or matched by any pattern. */
   patterns: z.array(ToolPattern).max(256).default([]),
+  /**
+   * Whether a credential bound to this toolkit may run code in the sandbox (`run_code`). The code can
+   * still reach only the toolkit's tools; off by default, since code makes many calls per turn.
+   */
+  runCode: z.boolean().default(false),
   createdAt: EpochMs,
   updatedAt: EpochMs,
 });
 export type Toolkit = z.infer<typeof Toolkit>;
 
-export const ToolkitInput = Toolkit.pick({ slug: true, title: true, description: true, tools: true, patterns: true });
+export const ToolkitInput = Toolkit.pick({ slug: true, title: true, description: true, tools: true, patterns: true, runCode: true });
 export type ToolkitInput = z.infer<typeof ToolkitInput>;

@@ -5,7 +5,7 @@ import { runLedger } from "../durable-objects/run-ledger/client";
 import type { Run } from "../schemas";
 import { csrfToken, verifyCsrf } from "../workers/gateway/auth/cookies";
 import type { AuthContext } from "../workers/gateway/auth/principal";
-import { verifyResumeLink } from "../workers/gateway/auth/resume-link";
+import { verifyResumeLink } from "../workers/invoke/review-link";
 import type { AppEnv } from "../workers/gateway/env";
 import { canSeeRun, decideRun, mayDecide } from "../workers/invoke/approvals";
 import { resumeRefs } from "../workers/gateway/respond";

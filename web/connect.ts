@@ -3,7 +3,7 @@ import { html } from "hono/html";
 import { resourceUrl } from "../workers/gateway/auth/oauth";
 import { accountDirectory } from "../durable-objects/account-directory/client";
 import { csrfToken, readSessionCookie, verifyCsrf } from "../workers/gateway/auth/cookies";
-import { tokenHash } from "../workers/gateway/auth/crypto";
+import { tokenHash } from "../workers/shared/crypto";
 import { unwrap } from "../workers/shared/result";
 import type { AppEnv } from "../workers/gateway/env";
 import { page } from "./layout";

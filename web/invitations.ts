@@ -6,7 +6,7 @@ import type { Invitation } from "../schemas";
 import { EmailToken, OrgName, Password } from "../schemas";
 import { acceptInvitation, invitationFor, signUpFromInvitation } from "../workers/gateway/accounts/invitations";
 import { csrfToken, readSessionCookie, setSessionCookie } from "../workers/gateway/auth/cookies";
-import { tokenHash } from "../workers/gateway/auth/crypto";
+import { tokenHash } from "../workers/shared/crypto";
 import type { AuthContext } from "../workers/gateway/auth/principal";
 import { accountDirectory } from "../durable-objects/account-directory/client";
 import type { AppEnv } from "../workers/gateway/env";

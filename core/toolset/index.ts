@@ -41,13 +41,24 @@ export function inToolset(toolset: Toolset, address: string): boolean {
  * A toolkit is pure curation (DESIGN §2): its narrowing is its selections and patterns, nothing else.
  * The label names scope and slug, since two scopes may each have a toolkit called `dev`.
  */
-export function toolkitToNarrowing(toolkit: Pick<Toolkit, "scope" | "slug" | "tools" | "patterns">): Narrowing {
-  return { label: `${toolkit.scope}/${toolkit.slug}`, tools: [...toolkit.tools], patterns: [...toolkit.patterns] };
+export function toolkitToNarrowing(toolkit: Pick<Toolkit, "scope" | "slug" | "tools" | "patterns"> & { runCode?: boolean }): Narrowing {
+  const narrowing: Narrowing = { label: `${toolkit.scope}/${toolkit.slug}`, tools: [...toolkit.tools], patterns: [...toolkit.patterns] };
+  if (toolkit.runCode) narrowing.runCode = true;
+  return narrowing;
+}
+
+/**
+ * Code may run only if every narrowing in force allows it: whole-scope credentials (no narrowing)
+ * may; a toolkit grants or withholds it (DESIGN §10: run_code appears only where the scope grants it).
+ */
+export function mayRunCode(narrowings: readonly Narrowing[]): boolean {
+  return narrowings.every((n) => n.runCode === true);
 }
 
 function sameNarrowing(a: Narrowing, b: Narrowing): boolean {
   return (
     a.label === b.label &&
+    a.runCode === b.runCode &&
     a.tools.length === b.tools.length &&
     a.patterns.length === b.patterns.length &&
     a.tools.every((t, i) => t === b.tools[i]) &&

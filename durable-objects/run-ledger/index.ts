@@ -24,6 +24,8 @@ const NewRunInput = z.object({
   run: RunSchema.omit({ id: true, prevHash: true, evidenceHash: true }),
   args: JsonValueSchema.nullable(),
   idempotencyKey: z.string().min(1).max(255).nullable(),
+  /** For a child of running code: refused unless the parent runs and has budget left (ledger.ts). */
+  parent: z.object({ maxChildren: z.number().int().min(1).max(10_000) }).optional(),
 });
 const Patch = z
   .object({
@@ -34,6 +36,7 @@ const Patch = z
     finishedAt: z.number().int().nullable(),
     retries: z.number().int().nonnegative(),
     approvals: z.array(RunApproval),
+    logs: RunSchema.shape.logs.unwrap(),
   })
   .partial();
 const Filter = z.object({
@@ -126,8 +129,8 @@ export class RunLedger extends DurableObject {
   async record(input: unknown): Promise<Result<{ run: Run; replayed: boolean }>> {
     const parsed = parseInput(NewRunInput, input);
     if (!parsed.ok) return parsed;
-    const { run, args, idempotencyKey } = parsed.value;
-    return this.#append((key) => ledger.recordRun(this.#db, key, run as ledger.NewRun, args, idempotencyKey));
+    const { run, args, idempotencyKey, parent } = parsed.value;
+    return this.#append((key) => ledger.recordRun(this.#db, key, run as ledger.NewRun, args, idempotencyKey, parent));
   }
 
   async transition(id: string, patch: unknown, expected: unknown): Promise<Result<Run>> {
@@ -138,10 +141,11 @@ export class RunLedger extends DurableObject {
   }
 
   /** Finishes a running Run with its output (large outputs are stored beside it as a handle). */
-  async complete(id: string, value: unknown): Promise<Result<Run>> {
-    const parsed = parseInput(JsonValueSchema, value);
+  async complete(id: string, value: unknown, logs?: unknown): Promise<Result<Run>> {
+    const parsed = parseInput(z.tuple([JsonValueSchema, RunSchema.shape.logs]), [value, logs]);
     if (!parsed.ok) return parsed;
-    return this.#append((key) => ledger.completeWithOutput(this.#db, key, id, parsed.value, Date.now()));
+    const [output, lines] = parsed.value;
+    return this.#append((key) => ledger.completeWithOutput(this.#db, key, id, output, Date.now(), lines ? { logs: lines } : {}));
   }
 
   readOutput(id: string, offset: unknown, length: unknown): Result<{ text: string; total: number }> {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { hashValue, sha256Hex } from "../../core/evidence";
 import { newId } from "../../core/ids";
@@ -15,7 +15,9 @@ const OUTPUT_CHUNK_CHARS = 512 * 1024;
 
 export type { Db } from "./chain";
 export type NewRun = Omit<Run, "id" | "prevHash" | "evidenceHash">;
-export type RunPatch = Partial<Pick<Run, "status" | "output" | "error" | "startedAt" | "finishedAt" | "retries" | "approvals">>;
+export type RunPatch = Partial<Pick<Run, "status" | "output" | "error" | "startedAt" | "finishedAt" | "retries" | "approvals" | "logs">>;
+/** A child Run's bound: its parent must still be running and have fewer than `maxChildren` children. */
+export type ParentBound = { maxChildren: number };
 export type RunFilter = {
   address?: string;
   status?: RunStatus;
@@ -29,15 +31,42 @@ export type RunFilter = {
   limit: number;
 };
 
+/**
+ * A child Run (a tool call made by running code) is admitted only while its parent runs, and at most
+ * `maxChildren` per parent: the budget of one code run, enforced here because the ledger serializes
+ * every append of the org, so concurrent calls from one sandbox cannot overshoot it. The children are
+ * the Runs created after the parent with its id as `parentRunId`.
+ */
+function checkParent(db: Db, parentRunId: string, bound: ParentBound): Result<null> {
+  const parent = db.select({ seq: runs.seq, status: runs.status }).from(runs).where(eq(runs.id, parentRunId)).get();
+  if (!parent) return fail("not_found", `no parent run '${parentRunId}'`);
+  if (parent.status !== "running") return fail("conflict", `run '${parentRunId}' is ${parent.status}: it makes no more calls`);
+  const children = db
+    .select({ n: sql<number>`count(*)` })
+    .from(runs)
+    .where(and(gt(runs.seq, parent.seq), sql`json_extract(${runs.record}, '$.parentRunId') = ${parentRunId}`))
+    .get();
+  if ((children?.n ?? 0) >= bound.maxChildren) {
+    return fail("conflict", `run '${parentRunId}' has made its ${bound.maxChildren} calls: the budget of one code run is spent`);
+  }
+  return ok(null);
+}
+
 export async function recordRun(
   db: Db,
   key: CryptoKey,
   input: NewRun,
   args: JsonValue | null,
   idempotencyKey: string | null,
+  parent?: ParentBound,
 ): Promise<Result<{ run: Run; replayed: boolean }>> {
   // A Run starts where a call can start (core/run-state); later states come only by transition.
   if (!INITIAL_STATUSES.includes(input.status)) return fail("invalid_input", `a Run cannot be created as ${input.status}`);
+  if (parent) {
+    if (input.parentRunId === null) return fail("invalid_input", "a bounded child Run needs its parentRunId");
+    const allowed = checkParent(db, input.parentRunId, parent);
+    if (!allowed.ok) return allowed;
+  }
   if (idempotencyKey) {
     const existing = db.select({ record: runs.record }).from(runs).where(eq(runs.idempotencyKey, idempotencyKey)).get();
     if (existing) return ok({ run: existing.record as Run, replayed: true });
@@ -119,13 +148,20 @@ export function listRuns(db: Db, filter: RunFilter): { runs: Run[]; nextCursor: 
  * Completes a Run with its output: inline when small, else stored in chunks beside it and recorded
  * as a handle (the Run id), in the same transaction as the transition.
  */
-export async function completeWithOutput(db: Db, key: CryptoKey, id: string, value: JsonValue, finishedAt: number): Promise<Result<Run>> {
+export async function completeWithOutput(
+  db: Db,
+  key: CryptoKey,
+  id: string,
+  value: JsonValue,
+  finishedAt: number,
+  extra: Pick<RunPatch, "logs"> = {},
+): Promise<Result<Run>> {
   const text = JSON.stringify(value);
   if (text.length <= INLINE_OUTPUT_CHARS) {
-    return transitionRun(db, key, id, { status: "succeeded", output: { kind: "inline", value }, finishedAt }, ["running"], finishedAt);
+    return transitionRun(db, key, id, { status: "succeeded", output: { kind: "inline", value }, finishedAt, ...extra }, ["running"], finishedAt);
   }
   const output = { kind: "handle" as const, handle: id, bytes: new TextEncoder().encode(text).byteLength, sha256: await sha256Hex(text) };
-  return transitionRun(db, key, id, { status: "succeeded", output, finishedAt }, ["running"], finishedAt, (tx) => {
+  return transitionRun(db, key, id, { status: "succeeded", output, finishedAt, ...extra }, ["running"], finishedAt, (tx) => {
     for (let i = 0, idx = 0; i < text.length; i += OUTPUT_CHUNK_CHARS, idx++) {
       tx.insert(outputs).values({ runId: id, idx, chunk: text.slice(i, i + OUTPUT_CHUNK_CHARS) }).run();
     }

@@ -90,6 +90,8 @@ export const toolkits = sqliteTable(
     description: text("description").notNull(),
     tools: text("tools", { mode: "json" }).notNull().$type<string[]>(),
     patterns: text("patterns", { mode: "json" }).notNull().$type<string[]>(),
+    /** Whether a credential bound to this toolkit may run code (run_code); whole-scope credentials always may. */
+    runCode: integer("run_code", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
   (t) => [uniqueIndex("toolkits_slug").on(t.slug)],

@@ -7,6 +7,7 @@ import { mcp } from "./routes/mcp";
 import { oauthMetadata } from "./routes/oauth-metadata";
 import { v1Accounts } from "./routes/v1-accounts";
 import { v1Catalog } from "./routes/v1-catalog";
+import { v1Code } from "./routes/v1-code";
 import { v1Connections } from "./routes/v1-connections";
 import { v1Governance } from "./routes/v1-governance";
 import { v1Keys } from "./routes/v1-keys";
@@ -26,6 +27,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", v1Governance);
   app.route("/", v1Tools);
   app.route("/", v1Runs);
+  app.route("/", v1Code);
   app.route("/", mcp);
   app.route("/", web);
   return app;

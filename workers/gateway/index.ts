@@ -13,6 +13,8 @@ export { RunLedger } from "../../durable-objects/run-ledger";
 export { ScopeCatalog } from "../../durable-objects/scope-catalog";
 export { ApprovalWorkflow } from "../../workflows/approval-run";
 export { HealthProbeWorkflow } from "../../workflows/health-probe";
+// The sandbox's one way out (DESIGN §7): a loopback entrypoint, made per code run with its props.
+export { ToolProxy } from "../tool-proxy";
 
 const app = createApp();
 

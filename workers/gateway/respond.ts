@@ -1,8 +1,7 @@
 import type { Context } from "hono";
 import type { Run } from "../../schemas";
-import { signResumeLink } from "./auth/resume-link";
+import { resumeLinkFor } from "../invoke/review-link";
 import type { AppEnv, Env } from "./env";
-import { approvalTimeoutSeconds } from "../invoke/approvals";
 import { HttpError } from "../shared/problem";
 import type { CallOutcome } from "../invoke/call";
 
@@ -13,13 +12,11 @@ export type ResumeRefs = { status: string; approve: string; deny: string; link: 
  * exactly what will run (approve/deny still need a signed-in person entitled to decide).
  */
 export async function resumeRefs(env: Env, base: string, run: Run, orgId: string): Promise<ResumeRefs> {
-  const expiresAt = Math.min(run.createdAt + approvalTimeoutSeconds(env) * 1000, Date.now() + 7 * 86_400_000);
-  const token = await signResumeLink(env, run, orgId, expiresAt);
   return {
     status: `${base}/v1/runs/${run.id}`,
     approve: `${base}/v1/runs/${run.id}/approve`,
     deny: `${base}/v1/runs/${run.id}/deny`,
-    link: `${base}/approvals/review/${token}`,
+    link: await resumeLinkFor(env, base, run, orgId),
   };
 }
 

@@ -21,6 +21,8 @@ export type CallRequest = {
   surface: RunSurface;
   idempotencyKey?: string | null;
   parentRunId?: string | null;
+  /** For a call made by running code: the ledger refuses it once the parent stops or its budget is spent. */
+  parent?: { maxChildren: number };
 };
 
 /** What the one invocation path answers; every outcome carries its persisted Run. */
@@ -109,7 +111,7 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
   const run = baseRun(auth, resolved, req, admission, await policyVersion(policies), inputHash, env);
   const ledger = runLedger(env.RUN_LEDGER, principal.orgId);
   const record = async (r: NewRun, args: JsonValue | null): Promise<{ run: Run; replayed: boolean }> =>
-    unwrap(await ledger.record({ run: r, args, idempotencyKey: req.idempotencyKey ?? null }));
+    unwrap(await ledger.record({ run: r, args, idempotencyKey: req.idempotencyKey ?? null, ...(req.parent ? { parent: req.parent } : {}) }));
 
   if (admission.outcome === "reject") {
     const { run: rejected } = await record({ ...run, status: "rejected", finishedAt: run.createdAt }, null);

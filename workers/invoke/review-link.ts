@@ -1,6 +1,7 @@
-import type { Run } from "../../../schemas";
-import type { Env } from "../env";
-import { safeEqual } from "./crypto";
+import type { Run } from "../../schemas";
+import type { Env } from "../shared/env";
+import { approvalTimeoutSeconds } from "./approvals";
+import { safeEqual } from "../shared/crypto";
 
 const enc = new TextEncoder();
 
@@ -52,4 +53,10 @@ export async function verifyResumeLink(env: Env, token: string, now = Date.now()
   } catch {
     return null;
   }
+}
+
+/** The signed review link of a pending Run: it expires with the Run's wait, and within a week at most. */
+export async function resumeLinkFor(env: Env, base: string, run: Run, orgId: string): Promise<string> {
+  const expiresAt = Math.min(run.createdAt + approvalTimeoutSeconds(env) * 1000, Date.now() + 7 * 86_400_000);
+  return `${base}/approvals/review/${await signResumeLink(env, run, orgId, expiresAt)}`;
 }

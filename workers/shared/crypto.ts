@@ -1,4 +1,4 @@
-import { sha256Hex } from "../../../core/evidence";
+import { sha256Hex } from "../../core/evidence";
 
 const BASE32 = "0123456789abcdefghjkmnpqrstvwxyz";
 

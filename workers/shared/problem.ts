@@ -16,6 +16,8 @@ export type ProblemType =
   | "unauthorized"
   | "rate-limited"
   | "unavailable"
+  | "code-failed"
+  | "timeout"
   | "internal";
 
 const TITLES: Record<ProblemType, string> = {
@@ -33,6 +35,8 @@ const TITLES: Record<ProblemType, string> = {
   unauthorized: "Unauthorized",
   "rate-limited": "Too Many Requests",
   unavailable: "Service Unavailable",
+  "code-failed": "Code Failed",
+  timeout: "Timed Out",
   internal: "Internal Server Error",
 };
 

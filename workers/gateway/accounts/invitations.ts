@@ -1,6 +1,6 @@
 import { accountDirectory } from "../../../durable-objects/account-directory/client";
 import type { Identity, Invitation, InvitationSignUpInput, Member, MemberInput } from "../../../schemas";
-import { randomToken, tokenHash } from "../auth/crypto";
+import { randomToken, tokenHash } from "../../shared/crypto";
 import { hashPassword } from "../auth/password";
 import type { AuthContext } from "../auth/principal";
 import { requireCapability } from "../../shared/capabilities";

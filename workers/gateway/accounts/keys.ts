@@ -4,7 +4,7 @@ import type { ApiKey, ApiKeyInput } from "../../../schemas";
 import { requireCapability } from "../../shared/capabilities";
 import type { AuthContext } from "../auth/principal";
 import { API_KEY_PREFIX } from "../auth/principal";
-import { randomToken, tokenHash } from "../auth/crypto";
+import { randomToken, tokenHash } from "../../shared/crypto";
 import type { Env } from "../env";
 import { HttpError } from "../../shared/problem";
 import { unwrap } from "../../shared/result";

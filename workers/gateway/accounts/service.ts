@@ -1,6 +1,6 @@
 import { accountDirectory } from "../../../durable-objects/account-directory/client";
 import type { Identity, LogInInput, SignUpInput } from "../../../schemas";
-import { randomToken, tokenHash } from "../auth/crypto";
+import { randomToken, tokenHash } from "../../shared/crypto";
 import { SESSION_TTL_MS } from "../auth/cookies";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
 import { assertUnderLimit, clearBucket, clientAddress, countFailure, rateLimit } from "../auth/rate-limit";

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
 import { HttpError } from "../../shared/problem";
-import { randomToken, safeEqual } from "./crypto";
+import { randomToken, safeEqual } from "../../shared/crypto";
 
 // `__Host-` cookies: Secure, Path=/, no Domain, so no subdomain or plain-http page can set or read them.
 const SESSION = "executor_session";

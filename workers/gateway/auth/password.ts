@@ -1,4 +1,4 @@
-import { safeEqual } from "./crypto";
+import { safeEqual } from "../../shared/crypto";
 
 /** workerd refuses PBKDF2 above 100,000 iterations; use the highest count it allows. */
 export const PBKDF2_ITERATIONS = 100_000;

@@ -5,7 +5,7 @@ import type { CredentialCapability, Identity, Narrowing, Principal, PrincipalKin
 import { GrantProps } from "../../../schemas";
 import type { AuthContext } from "../../shared/auth-context";
 import type { Env } from "../env";
-import { tokenHash } from "./crypto";
+import { tokenHash } from "../../shared/crypto";
 import type { Resource } from "./oauth";
 import { oauthServer, resourceUrl } from "./oauth";
 

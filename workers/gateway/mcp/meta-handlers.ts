@@ -1,8 +1,11 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { runLedger } from "../../../durable-objects/run-ledger/client";
-import type { JsonObject, JsonValue } from "../../../schemas";
-import { JsonObject as JsonObjectSchema } from "../../../schemas";
+import { mayRunCode } from "../../../core/toolset";
+import type { JsonObject, JsonValue, ToolProxyProps } from "../../../schemas";
+import { CodeInput, JsonObject as JsonObjectSchema } from "../../../schemas";
+import { runCode } from "../../invoke/run-code";
+import { codeResult } from "./code-results";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { callTool } from "../../invoke/call";
@@ -23,7 +26,7 @@ const ExecuteArgs = z.object({ address: z.string().min(1).max(512), arguments: J
 const RunArgs = z.object({ runId: z.string().min(1).max(64) });
 const ReadArgs = RunArgs.extend({ offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(100_000).default(16_000) });
 
-export type MetaContext = { env: Env; auth: AuthContext; inlineChars: number; base: string };
+export type MetaContext = { env: Env; auth: AuthContext; inlineChars: number; base: string; toolProxy: (props: ToolProxyProps) => unknown };
 
 function invalid(error: z.ZodError): CallToolResult {
   const issue = error.issues[0];
@@ -80,6 +83,14 @@ export async function callMetaTool(ctx: MetaContext, name: string, args: unknown
           { runId: a.data.runId, offset: a.data.offset, text: slice.value.text, total: slice.value.total, nextOffset: next < slice.value.total ? next : null },
           slice.value.text,
         );
+      }
+      case "run_code": {
+        // Not listed where the credential may not run code; refused the same way if called anyway.
+        if (!mayRunCode(auth.principal.narrowings)) return null;
+        const a = CodeInput.safeParse(args ?? {});
+        if (!a.success) return invalid(a.error);
+        const outcome = await runCode(env, auth, { ...a.data, surface: "mcp", base: ctx.base, toolProxy: ctx.toolProxy });
+        return codeResult(outcome, ctx.inlineChars);
       }
       default:
         return null;

@@ -7,7 +7,7 @@ const ADDRESS = {
 
 /**
  * The constant set of meta-tools (DESIGN §10): however large the catalog, the client's context holds
- * these five. `run_code` arrives with sandboxed execution.
+ * these five, and `run_code` where the credential may run code.
  */
 export const META_TOOLS: Tool[] = [
   {
@@ -68,3 +68,34 @@ export const META_TOOLS: Tool[] = [
     annotations: { readOnlyHint: true, openWorldHint: false },
   },
 ];
+
+/**
+ * Code mode: one call runs a script that calls many tools, so an agent spends one turn, not one per
+ * call. The description is the whole calling convention: a model needs nothing else to use it.
+ */
+export const RUN_CODE_TOOL: Tool = {
+  name: "run_code",
+  title: "Run code that calls tools",
+  description: [
+    "Run TypeScript or JavaScript in a sandbox that can call your tools (and nothing else: no network, no secrets). Write an async function body, or a module whose default export is an async function; `tools` is in scope:",
+    "  const pets = await tools.petstore.work.listPets({ limit: 5 });  // tools.<source>.<connection>.<tool>(args) returns the tool's output",
+    '  const same = await tools.call("petstore.org_123.work.listPets", { limit: 5 });  // or by address',
+    '  const found = await tools.search("create an issue");  const d = await tools.describe(found[0].address);  // d.typescript: input/output types',
+    "  const r = await tools.github.work[\"issues/create\"]({ owner, repo, body: { title } });  if (tools.isPending(r)) return r;  // needs approval: { status, runId, reviewLink }",
+    "A failed call throws a ToolError { code, message, runId }. Return any JSON value; console output is kept with the run. Each call is recorded as a child run.",
+  ].join("\n"),
+  inputSchema: {
+    type: "object",
+    properties: {
+      code: { type: "string", description: "TypeScript or JavaScript: an async function body, or a module with a default export" },
+      timeoutMs: { type: "integer", minimum: 100, maximum: 120000, default: 30000, description: "Wall-clock limit in milliseconds" },
+    },
+    required: ["code"],
+  },
+  annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
+};
+
+/** The meta-tools a credential sees: constant in size, with run_code only where it may run code. */
+export function metaTools(runCode: boolean): Tool[] {
+  return runCode ? [...META_TOOLS, RUN_CODE_TOOL] : META_TOOLS;
+}

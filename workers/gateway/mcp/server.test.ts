@@ -44,7 +44,7 @@ const auth: AuthContext = {
 const CORRELATION_ID = "6f1c2e0a-0000-4000-8000-000000000001";
 
 async function connected(mode: McpMode): Promise<Client> {
-  const server = mcpServer(brokenEnv, auth, mode, 16_000, "http://gw", CORRELATION_ID);
+  const server = mcpServer({ env: brokenEnv, auth, mode, inlineChars: 16_000, base: "http://gw", correlationId: CORRELATION_ID, toolProxy: () => null });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: "test", version: "1.0.0" });

@@ -7,7 +7,9 @@ import { APPROVER_TOOLS, callApproverTool } from "./approver-tools";
 import { DIRECT_PAGE_SIZE, directTools } from "./direct";
 import { opaqueErrors } from "./errors";
 import { callMetaTool } from "./meta-handlers";
-import { META_TOOLS } from "./meta-tools";
+import { metaTools } from "./meta-tools";
+import { mayRunCode } from "../../../core/toolset";
+import type { ToolProxyProps } from "../../../schemas";
 import { errorResult, outcomeResult } from "./results";
 
 export type McpMode = "meta" | "direct" | "approvals";
@@ -24,7 +26,19 @@ function cursorOffset(cursor: string | undefined): number {
  * principal, never a toolkit to widen. In every mode an unexpected error answers an opaque internal
  * error with `correlationId` (the request's, so the log line and the HTTP request match).
  */
-export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChars: number, base: string, correlationId: string): Server {
+export type McpServerOptions = {
+  env: Env;
+  auth: AuthContext;
+  mode: McpMode;
+  inlineChars: number;
+  base: string;
+  correlationId: string;
+  /** `ctx.exports.ToolProxy({ props })`, for run_code's sandbox. */
+  toolProxy: (props: ToolProxyProps) => unknown;
+};
+
+export function mcpServer(opts: McpServerOptions): Server {
+  const { env, auth, mode, inlineChars, base, correlationId, toolProxy } = opts;
   const server = new Server(
     { name: "executor", version: "0.1.0" },
     {
@@ -34,13 +48,15 @@ export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChar
         (mode === "approvals"
           ? "You decide calls that wait for approval: pending_approvals lists them with exactly what each will run; decide approves or denies one."
           : mode === "meta"
-            ? "Use search to find tools, describe to see a tool's schema and whether it needs approval, and execute to call it. Calls that need approval return a run id: check it with run_status."
+            ? "Use search to find tools, describe to see a tool's schema, TypeScript types and whether it needs approval, and execute to call it" +
+              (mayRunCode(auth.principal.narrowings) ? "; run_code runs TypeScript that calls many tools in one turn" : "") +
+              ". Calls that need approval return a run id: check it with run_status."
             : "Every tool you may use is listed; calls that need approval return a run id to check later."),
     },
   );
 
   server.setRequestHandler(ListToolsRequestSchema, opaqueErrors(correlationId, async (request) => {
-    if (mode === "meta") return { tools: META_TOOLS };
+    if (mode === "meta") return { tools: metaTools(mayRunCode(auth.principal.narrowings)) };
     if (mode === "approvals") return { tools: APPROVER_TOOLS };
     const offset = cursorOffset(request.params?.cursor);
     const all = await directTools(env, auth.principal);
@@ -57,7 +73,7 @@ export function mcpServer(env: Env, auth: AuthContext, mode: McpMode, inlineChar
       return result;
     }
     if (mode === "meta") {
-      const result = await callMetaTool({ env, auth, inlineChars, base }, name, args);
+      const result = await callMetaTool({ env, auth, inlineChars, base, toolProxy }, name, args);
       if (result === null) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
       return result;
     }

@@ -10,6 +10,7 @@ import { approverAllowed } from "../mcp/approver-tools";
 import { readMcpMessage } from "../mcp/message";
 import { inlineLimit } from "../mcp/results";
 import { mcpServer } from "../mcp/server";
+import { toolProxyFactory } from "../tool-proxy";
 import { HttpError } from "../../shared/problem";
 
 /**
@@ -57,7 +58,15 @@ export const mcp = new Hono<AppEnv>()
   if (!message.ok) return message.response;
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   const base = new URL(c.env.PUBLIC_URL).origin;
-  const server = mcpServer(c.env, auth, mode, inlineLimit(c.env.MCP_INLINE_RESULT_CHARS), base, c.get("correlationId"));
+  const server = mcpServer({
+    env: c.env,
+    auth,
+    mode,
+    inlineChars: inlineLimit(c.env.MCP_INLINE_RESULT_CHARS),
+    base,
+    correlationId: c.get("correlationId"),
+    toolProxy: toolProxyFactory(c.executionCtx as ExecutionContext),
+  });
   await server.connect(transport);
   return transport.handleRequest(c.req.raw, message.parsed === undefined ? undefined : { parsedBody: message.parsed });
 });

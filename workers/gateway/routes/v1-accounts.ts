@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { accountDirectory } from "../../../durable-objects/account-directory/client";
 import { InvitationAcceptInput, InvitationSignUpInput, LogInInput, ScopeId, SignUpInput, VerifyInput } from "../../../schemas";
-import { tokenHash } from "../auth/crypto";
+import { tokenHash } from "../../shared/crypto";
 import { HttpError } from "../../shared/problem";
 import { unwrap } from "../../shared/result";
 import { acceptInvitation, invitationFor, signUpFromInvitation } from "../accounts/invitations";

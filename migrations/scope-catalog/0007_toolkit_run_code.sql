@@ -1,0 +1,1 @@
+ALTER TABLE `toolkits` ADD `run_code` integer DEFAULT false NOT NULL;
