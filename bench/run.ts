@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after another, figures to stdout.
 import { approvalBench } from "./approval";
 import { callOverhead } from "./call-overhead";
+import { codeModeBench } from "./code-mode";
 import { importGithub } from "./import-github";
 import { importMemory } from "./import-memory";
 import { mcpBench } from "./mcp";
@@ -12,3 +13,4 @@ if (only === "import-memory") await importMemory();
 if (!only || only === "calls") await callOverhead();
 if (!only || only === "mcp") await mcpBench();
 if (!only || only === "approvals") await approvalBench();
+if (!only || only === "code") await codeModeBench();
