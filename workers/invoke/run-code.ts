@@ -21,7 +21,7 @@ export const CODE_MAX_RESULT_CHARS = 4 * 1024 * 1024;
 
 export type CodeError = { code: string; message: string; line?: number; column?: number; stack?: string };
 export type CodeOutcome =
-  | { kind: "succeeded"; run: Run; value: JsonValue; logs: string[] }
+  | { kind: "succeeded"; run: Run; value: JsonValue; logs: string[]; sandboxMs: number }
   | { kind: "invalid"; run: Run; error: CodeError }
   | { kind: "failed"; run: Run; error: CodeError; logs: string[] };
 
@@ -114,7 +114,10 @@ export async function runCode(env: Env, auth: AuthContext, req: CodeRequest): Pr
   const { run } = unwrap(await ledger.record({ run: base, args: input, idempotencyKey: null }));
   const proxy = req.toolProxy({ auth: { principal, identity: auth.identity, grant: { toolkit: auth.grant.toolkit, capabilities: [...auth.grant.capabilities] } }, parentRunId: run.id, maxCalls: CODE_MAX_CALLS, base: req.base });
   const identity = [principal.orgId, principal.userId, principal.credentialId, ...principal.narrowings.map((n) => n.label)].join("|");
+  const sandboxStarted = Date.now();
   const answer = await runInSandbox(env.LOADER, { module: transpiled.module, identity, proxy, timeoutMs: req.timeoutMs });
+  // Wall time of the isolate part alone (load or reuse, run, answer): Server-Timing on /v1/code.
+  const sandboxMs = Date.now() - sandboxStarted;
 
   const fail = async (error: CodeError, logs: string[]): Promise<CodeOutcome> => {
     const patch = { status: "failed" as const, error: { code: error.code, message: error.message.slice(0, 2048) }, finishedAt: Date.now(), ...(logs.length ? { logs } : {}) };
@@ -142,7 +145,7 @@ export async function runCode(env: Env, auth: AuthContext, req: CodeRequest): Pr
         return fail({ code: "result_too_large", message: `the returned value is over ${CODE_MAX_RESULT_CHARS} characters of JSON; return less, or keep it in a store` }, answer.logs);
       }
       const done = unwrap(await ledger.complete(run.id, parsed.data, answer.logs.length ? answer.logs : undefined));
-      return { kind: "succeeded", run: done, value: parsed.data, logs: answer.logs };
+      return { kind: "succeeded", run: done, value: parsed.data, logs: answer.logs, sandboxMs };
     }
   }
 }

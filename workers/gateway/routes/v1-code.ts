@@ -22,7 +22,11 @@ export const v1Code = new Hono<AppEnv>().post("/v1/code", requireAuth("v1"), asy
     toolProxy: toolProxyFactory(c.executionCtx as ExecutionContext),
   });
   c.header("cache-control", "no-store");
-  if (outcome.kind === "succeeded") return c.json({ run: outcome.run, result: outcome.value, logs: outcome.logs });
+  if (outcome.kind === "succeeded") {
+    // W3C Server-Timing: how long the sandbox itself took, for clients and the bench.
+    c.header("server-timing", `sandbox;dur=${outcome.sandboxMs}`);
+    return c.json({ run: outcome.run, result: outcome.value, logs: outcome.logs });
+  }
   const { error, run } = outcome;
   const at = error.line !== undefined ? [{ path: "code", message: `${error.message}`, line: error.line, column: error.column ?? 1 }] : [];
   if (outcome.kind === "invalid") throw new HttpError(422, "validation-failed", `field 'code': ${error.message}`, { errors: at, runId: run.id });
