@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EpochMs, RecordId, ScopeId } from "./common";
+import { WebOrigin } from "./toolkit";
 
 /** Emails are compared lowercased and trimmed. */
 export const Email = z
@@ -62,6 +63,10 @@ export const ApiKeyInput = z
       .transform((list) => [...new Set(list)].sort()),
     /** When the key stops working (epoch ms); null = until revoked. */
     expiresAt: EpochMs.nullable().default(null),
+    /** Browser origins it may be used from on toolkit routes (CORS); empty = none (server-to-server only). */
+    allowedOrigins: z.array(WebOrigin).max(32).default([]),
+    /** Requests per minute on toolkit routes; null = the toolkit's limit only. */
+    rateLimitPerMinute: z.number().int().min(1).max(100_000).nullable().default(null),
   })
   .strict();
 export type ApiKeyInput = z.infer<typeof ApiKeyInput>;
@@ -78,6 +83,8 @@ export const ApiKey = z.object({
   expiresAt: EpochMs.nullable(),
   /** The key that minted this one (it stops working when its parent does). */
   parentKeyId: RecordId.nullable(),
+  allowedOrigins: z.array(z.string()),
+  rateLimitPerMinute: z.number().int().nullable(),
   createdAt: EpochMs,
   lastUsedAt: EpochMs.nullable(),
   revokedAt: EpochMs.nullable(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { JsonObject, Slug } from "./common";
 import { PolicyInput } from "./policy";
 import { SourceKind } from "./source";
-import { ToolkitInput } from "./toolkit";
+import { ToolkitInput, ToolkitPatch } from "./toolkit";
 
 /** Which of the caller's scopes a record is placed in. */
 export const ScopeField = z.enum(["org", "user"]).default("org");
@@ -61,7 +61,7 @@ export const ConnectionUpdateBody = z
 
 export const PolicyCreateBody = PolicyInput.extend({ scope: ScopeField }).strict();
 export const ToolkitCreateBody = ToolkitInput.extend({ scope: ScopeField }).strict();
-export const ToolkitUpdateBody = ToolkitInput.omit({ slug: true }).partial().strict();
+export const ToolkitUpdateBody = ToolkitPatch;
 
 export const CallBody = z.object({ arguments: JsonObject.default({}) }).strict();
 

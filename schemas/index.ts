@@ -17,4 +17,5 @@ export * from "./account";
 export * from "./mail";
 export * from "./workflow";
 export * from "./code";
+export * from "./toolkit-api";
 export * from "./api";

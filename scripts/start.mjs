@@ -44,6 +44,7 @@ for (const [env, name] of [
   ["EXECUTOR_UPSTREAM_TIMEOUT_MS", "UPSTREAM_TIMEOUT_MS"],
   ["EXECUTOR_MCP_INLINE_RESULT_CHARS", "MCP_INLINE_RESULT_CHARS"],
   ["EXECUTOR_APPROVAL_TIMEOUT_SECONDS", "APPROVAL_TIMEOUT_SECONDS"],
+  ["EXECUTOR_SCOPE_DAILY_CALLS", "SCOPE_DAILY_CALLS"],
 ]) {
   if (process.env[env]) args.push("--var", `${name}:${process.env[env]}`);
 }

@@ -91,7 +91,7 @@ export const apiKeysPage = new Hono<AppEnv>()
         const form = await readForm(c, KeyForm);
         const capabilities = (["administer", "approve", "manage-keys"] as const).filter((cap) => form[cap] === "on");
         const expiresAt = form.expires === "" ? null : Date.now() + Number(form.expires) * 86_400_000;
-        const { key } = await createApiKey(c.env, auth, { name: form.name, toolkit: form.toolkit, capabilities, expiresAt });
+        const { key } = await createApiKey(c.env, auth, { name: form.name, toolkit: form.toolkit, capabilities, expiresAt, allowedOrigins: [], rateLimitPerMinute: null });
         // Post/Redirect/Get: the key rides a one-minute HttpOnly cookie to the next page view, which
         // shows it once and clears it, so reloading never re-submits the form and mints another key.
         setCookie(c, FLASH, key, { prefix: "host", httpOnly: true, sameSite: "Strict", maxAge: 60 });

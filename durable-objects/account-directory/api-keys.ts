@@ -24,6 +24,8 @@ function keyFromRow(row: KeyRow): ApiKey {
     capabilities: row.capabilities as CredentialCapability[],
     expiresAt: row.expiresAt,
     parentKeyId: row.parentKeyId,
+    allowedOrigins: row.allowedOrigins,
+    rateLimitPerMinute: row.rateLimitPerMinute,
     createdAt: row.createdAt,
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
@@ -40,6 +42,8 @@ export type NewApiKey = {
   capabilities: CredentialCapability[];
   expiresAt: number | null;
   parentKeyId: string | null;
+  allowedOrigins: string[];
+  rateLimitPerMinute: number | null;
 };
 
 /** Why a stored key does not authenticate now, or null when it does. */

@@ -29,7 +29,7 @@ async function invite(orgId: string, byUserId: string, email: string, role: "mem
   return { made, token };
 }
 
-const KEY = { prefix: "exk_abcd", name: "ci", toolkit: null, capabilities: [], expiresAt: null, parentKeyId: null };
+const KEY = { prefix: "exk_abcd", name: "ci", toolkit: null, capabilities: [], expiresAt: null, parentKeyId: null, allowedOrigins: [], rateLimitPerMinute: null };
 
 describe("AccountDirectory", () => {
   it("creates nothing until the mailed token comes back, then a user who owns a new org", async () => {

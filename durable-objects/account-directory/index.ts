@@ -15,6 +15,7 @@ import {
   ScopeId,
   Sha256Hex,
   ToolkitRef,
+  WebOrigin,
   parseInput,
 } from "../../schemas";
 import * as keys from "./api-keys";
@@ -44,6 +45,8 @@ const NewKey = z.object({
   capabilities: z.array(CredentialCapability).max(3),
   expiresAt: EpochMs.nullable(),
   parentKeyId: RecordId.nullable(),
+  allowedOrigins: z.array(WebOrigin).max(32),
+  rateLimitPerMinute: z.number().int().min(1).max(100_000).nullable(),
 });
 const Invite = z.object({ orgId: ScopeId, byUserId: RecordId, email: Email, role: OrgRoleSchema, tokenHash: Sha256Hex, ttlMs: TokenTtl });
 
@@ -117,7 +120,7 @@ export class AccountDirectory extends DurableObject {
 
   createApiKey(input: unknown): Result<ApiKey> {
     const parsed = parseInput(NewKey, input);
-    return parsed.ok ? keys.createApiKey(this.#db, { ...parsed.value, capabilities: [...parsed.value.capabilities] }, Date.now()) : parsed;
+    return parsed.ok ? keys.createApiKey(this.#db, { ...parsed.value, capabilities: [...parsed.value.capabilities], allowedOrigins: [...parsed.value.allowedOrigins] }, Date.now()) : parsed;
   }
 
   listApiKeys(orgId: unknown, userId: unknown): Result<ApiKey[]> {

@@ -107,6 +107,10 @@ export const apiKeys = sqliteTable(
     expiresAt: integer("expires_at"),
     /** The key that minted this one, if a key did: a key dies with its parent (never outlives it). */
     parentKeyId: text("parent_key_id"),
+    /** Browser origins this key may be used from (CORS), as well as its toolkit allows; empty = none. */
+    allowedOrigins: text("allowed_origins", { mode: "json" }).notNull().default(sql`'[]'`).$type<string[]>(),
+    /** Requests per minute this key may make on toolkit routes (null = only the toolkit's limit). */
+    rateLimitPerMinute: integer("rate_limit_per_minute"),
     createdAt: integer("created_at").notNull(),
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),

@@ -48,3 +48,18 @@ describe("RateLimiter check and clear", () => {
     expect((await l.check({ limit: 1, windowMs: 60_000 })).allowed).toBe(true);
   });
 });
+
+describe("RateLimiter quotas", () => {
+  type Q = { count: (input: unknown) => Promise<RateDecision> };
+  const quota = (name: string): Q => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name)) as unknown as Q;
+
+  it("counts a fixed window with one counter and refuses past the quota until the window ends", async () => {
+    const q = quota("quota:a");
+    const rule = { limit: 2, windowMs: 86_400_000 };
+    expect(await q.count(rule)).toMatchObject({ allowed: true, remaining: 1 });
+    expect(await q.count(rule)).toMatchObject({ allowed: true, remaining: 0 });
+    const refused = await q.count(rule);
+    expect(refused.allowed).toBe(false);
+    if (!refused.allowed) expect(refused.retryAfterSeconds).toBeLessThanOrEqual(86_400);
+  });
+});

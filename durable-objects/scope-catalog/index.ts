@@ -5,7 +5,7 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { z } from "zod";
 import { authFingerprint } from "../../core/grant";
 import migrations from "../../migrations/scope-catalog/migrations.js";
-import type { Connection, Policy, Result, Source, Toolkit } from "../../schemas";
+import type { Connection, JsonObject, Policy, Result, Source, Toolkit } from "../../schemas";
 import {
   AuthTemplate,
   CatalogToolDefinition,
@@ -17,6 +17,8 @@ import {
   Slug,
   SourceInput,
   ToolkitInput,
+  ToolkitPatch,
+  ToolkitSurface,
   ToolName,
   fail,
   parseInput,
@@ -38,7 +40,7 @@ const SearchInput = z.object({
   offset: z.number().int().min(0).max(100_000).default(0),
 });
 const SourcePatch = SourceInput.pick({ title: true, config: true, local: true }).partial().strict();
-const ToolkitPatch = ToolkitInput.omit({ slug: true }).partial().strict();
+
 const SealedInput = z.object({
   id: z.string().regex(/^[a-z0-9_-]{8,64}$/),
   ciphertext: z.string().min(1).max(16_384),
@@ -264,6 +266,22 @@ export class ScopeCatalog extends DurableObject {
       const parsed = parseInput(ToolkitPatch, patch);
       return parsed.ok ? kits.updateToolkit(this.#db, scope, slug, parsed.value, Date.now()) : parsed;
     });
+  }
+
+  /** Promotes the toolkit: `surface` (its exposed tools now) becomes the pinned version its routes serve. */
+  pinToolkit(slug: string, surface: unknown): Result<Toolkit> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(ToolkitSurface, surface);
+      return parsed.ok ? kits.pinToolkit(this.#db, scope, slug, parsed.value as unknown as JsonObject, Date.now()) : parsed;
+    });
+  }
+
+  unpinToolkit(slug: string): Result<Toolkit> {
+    return this.#guard((scope) => kits.unpinToolkit(this.#db, scope, slug, Date.now()));
+  }
+
+  pinnedSurface(slug: string): Result<ToolkitSurface | null> {
+    return this.#guard((scope) => kits.pinnedSurface(this.#db, scope, slug) as Result<ToolkitSurface | null>);
   }
 
   deleteToolkit(slug: string): Result<{ deleted: string }> {

@@ -84,10 +84,12 @@ export function policyFromRow(row: typeof policies.$inferSelect, scope: string):
 }
 
 export function toolkitFromRow(row: typeof toolkits.$inferSelect, scope: string): Toolkit {
+  const { pinnedSurface, ...rest } = row;
   return {
-    ...row,
+    ...rest,
     scope,
     tools: row.tools as ToolAddress[],
     patterns: row.patterns as ToolPattern[],
+    pinned: pinnedSurface !== null,
   };
 }

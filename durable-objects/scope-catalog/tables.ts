@@ -92,6 +92,13 @@ export const toolkits = sqliteTable(
     patterns: text("patterns", { mode: "json" }).notNull().$type<string[]>(),
     /** Whether a credential bound to this toolkit may run code (run_code); whole-scope credentials always may. */
     runCode: integer("run_code", { mode: "boolean" }).notNull().default(false),
+    allowedOrigins: text("allowed_origins", { mode: "json" }).notNull().default(sql`'[]'`).$type<string[]>(),
+    rateLimitPerMinute: integer("rate_limit_per_minute"),
+    callsPerDay: integer("calls_per_day"),
+    defaultConnections: text("default_connections", { mode: "json" }).notNull().default(sql`'{}'`).$type<Record<string, string>>(),
+    version: integer("version").notNull().default(0),
+    /** The promoted surface (ToolkitSurface JSON) its routes and document serve while pinned; null when not pinned. */
+    pinnedSurface: text("pinned_surface", { mode: "json" }).$type<JsonObject>(),
     ...timestamps,
   },
   (t) => [uniqueIndex("toolkits_slug").on(t.slug)],

@@ -10,6 +10,7 @@ import { v1Catalog } from "./routes/v1-catalog";
 import { v1Code } from "./routes/v1-code";
 import { v1Connections } from "./routes/v1-connections";
 import { v1Governance } from "./routes/v1-governance";
+import { v1ToolkitApi } from "./routes/v1-toolkit-api";
 import { v1Keys } from "./routes/v1-keys";
 import { v1Runs } from "./routes/v1-runs";
 import { v1Tools } from "./routes/v1-tools";
@@ -24,6 +25,8 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", v1Keys);
   app.route("/", v1Catalog);
   app.route("/", v1Connections);
+  // Before the governance routes: toolkit routes answer their own CORS preflight, without credentials.
+  app.route("/", v1ToolkitApi);
   app.route("/", v1Governance);
   app.route("/", v1Tools);
   app.route("/", v1Runs);

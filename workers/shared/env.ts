@@ -35,5 +35,7 @@ export interface Env {
   EMAIL?: SendEmail;
   /** The sender of every email (e.g. `Executor <no-reply@example.com>`). */
   MAIL_FROM: string;
+  /** Routed toolkit calls a scope may make per day (toolkit routes; default 100,000). */
+  SCOPE_DAILY_CALLS: string;
   OAUTH_KV: KVNamespace;
 }

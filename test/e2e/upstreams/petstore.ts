@@ -53,7 +53,13 @@ export function petstoreSpec(base: string): object {
 }
 
 /** A real pet-store HTTP API on loopback, serving its own OpenAPI description at /openapi.json. */
-export async function startPetstore(): Promise<Upstream & { pets: Map<number, { id: number; name: string }> }> {
+export type Petstore = Upstream & {
+  pets: Map<number, { id: number; name: string }>;
+  /** Changes the description it serves from now on (a "new release" of the API, for refresh tests). */
+  specPatch?: (spec: object) => void;
+};
+
+export async function startPetstore(): Promise<Petstore> {
   const pets = new Map([
     [1, { id: 1, name: "Rex" }],
     [2, { id: 2, name: "Tom" }],
@@ -61,7 +67,11 @@ export async function startPetstore(): Promise<Upstream & { pets: Map<number, { 
   let base = "";
   const upstream = await serve((req, res) => {
     const url = new URL(req.path, "http://x");
-    if (url.pathname === "/openapi.json") return json(res, 200, petstoreSpec(base));
+    if (url.pathname === "/openapi.json") {
+      const spec = petstoreSpec(base);
+      state.specPatch?.(spec);
+      return json(res, 200, spec);
+    }
     if (url.pathname === "/debug/echo") return json(res, 500, { error: "boom", yourHeaders: req.headers });
     if (url.pathname === "/slow") return; // never answers
     if (url.pathname === "/pets" && req.method === "GET") {
@@ -89,5 +99,6 @@ export async function startPetstore(): Promise<Upstream & { pets: Map<number, { 
     json(res, 404, { error: "not found" });
   });
   base = upstream.url;
-  return { ...upstream, pets };
+  const state: Petstore = { ...upstream, pets };
+  return state;
 }

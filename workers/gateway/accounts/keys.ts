@@ -20,7 +20,8 @@ function invalid(path: string, message: string): HttpError {
  * could hold); a toolkit-bound minter mints keys for its toolkit only; a key minted by a key expires
  * no later than it and stops working when it does (parentKeyId, checked on every use).
  */
-function assertMayMint(auth: AuthContext, input: ApiKeyInput, parentExpiresAt: number | null, now: number): void {
+function assertMayMint(auth: AuthContext, input: ApiKeyInput, parent: ApiKey | null, now: number): void {
+  const parentExpiresAt = parent?.expiresAt ?? null;
   requireCapability(auth, "manage-keys", "create API keys");
   const held = auth.grant.toolkit;
   if (held !== null && input.toolkit !== held) {
@@ -32,6 +33,12 @@ function assertMayMint(auth: AuthContext, input: ApiKeyInput, parentExpiresAt: n
     throw new HttpError(403, "forbidden", "only an owner signed in as a person can create a key with the approve capability");
   }
   if (input.expiresAt !== null && input.expiresAt <= now) throw invalid("expiresAt", "must be in the future");
+  if (parent && parent.allowedOrigins.length > 0 && (input.allowedOrigins.length === 0 || input.allowedOrigins.some((o) => !parent.allowedOrigins.includes(o)))) {
+    throw invalid("allowedOrigins", "must be a non-empty subset of the minting key's own allowed origins");
+  }
+  if (parent?.rateLimitPerMinute != null && (input.rateLimitPerMinute === null || input.rateLimitPerMinute > parent.rateLimitPerMinute)) {
+    throw invalid("rateLimitPerMinute", `must be set, and at most the minting key's own (${parent.rateLimitPerMinute})`);
+  }
   if (parentExpiresAt !== null && (input.expiresAt === null || input.expiresAt > parentExpiresAt)) {
     throw invalid("expiresAt", `must be set, and no later than the minting key's own expiry (${new Date(parentExpiresAt).toISOString()})`);
   }
@@ -49,13 +56,12 @@ async function assertToolkitReachable(env: Env, auth: AuthContext, toolkit: stri
 export async function createApiKey(env: Env, auth: AuthContext, input: ApiKeyInput): Promise<{ key: string; apiKey: ApiKey }> {
   const directory = accountDirectory(env.ACCOUNT_DIRECTORY);
   const parentKeyId = auth.principal.kind === "api_key" ? auth.principal.credentialId : null;
-  let parentExpiresAt: number | null = null;
+  let parent: ApiKey | null = null;
   if (parentKeyId !== null) {
-    const mine = unwrap(await directory.listApiKeys(auth.identity.org.id, auth.identity.user.id)).find((k) => k.id === parentKeyId);
-    if (!mine) throw new HttpError(403, "forbidden", "the minting key is not usable");
-    parentExpiresAt = mine.expiresAt;
+    parent = unwrap(await directory.listApiKeys(auth.identity.org.id, auth.identity.user.id)).find((k) => k.id === parentKeyId) ?? null;
+    if (!parent) throw new HttpError(403, "forbidden", "the minting key is not usable");
   }
-  assertMayMint(auth, input, parentExpiresAt, Date.now());
+  assertMayMint(auth, input, parent, Date.now());
   await assertToolkitReachable(env, auth, input.toolkit);
   const key = randomToken(API_KEY_PREFIX);
   const apiKey = unwrap(
@@ -69,6 +75,8 @@ export async function createApiKey(env: Env, auth: AuthContext, input: ApiKeyInp
       capabilities: input.capabilities,
       expiresAt: input.expiresAt,
       parentKeyId,
+      allowedOrigins: input.allowedOrigins,
+      rateLimitPerMinute: input.rateLimitPerMinute,
     }),
   );
   return { key, apiKey };

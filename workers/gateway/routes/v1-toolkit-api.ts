@@ -1,0 +1,138 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import { JsonObject, Slug } from "../../../schemas";
+import type { ExposedTool } from "../../../schemas";
+import { callTool } from "../../invoke/call";
+import { resolveAddress } from "../../invoke/catalog-view";
+import { parseAddress } from "../../../core/address";
+import { inToolset } from "../../../core/toolset";
+import { requireCapability } from "../../shared/capabilities";
+import { HttpError } from "../../shared/problem";
+import { unwrap } from "../../shared/result";
+import { requireAuth } from "../auth/middleware";
+import { readJson } from "../body";
+import { writableScope } from "../catalog/scope-access";
+import type { AppEnv } from "../env";
+import { callOutcomeResponse } from "../respond";
+import { allowedOrigin, callerKey, consumeLimits, corsHeaders, preflightHeaders } from "../toolkit-api/limits";
+import type { RoutedToolkit } from "../toolkit-api/surface";
+import { currentSurface, routedToolkit, servedSurface } from "../toolkit-api/surface";
+
+const ROUTE = "/v1/toolkits/:scope/:slug/tools/:source/:name{.+}";
+
+function self(c: Context<AppEnv>): string {
+  return new URL(c.env.PUBLIC_URL).origin;
+}
+
+/** Rethrows an HttpError with more headers (CORS, RateLimit) so a browser can read the refusal too. */
+async function withHeaders<T>(headers: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof HttpError) throw new HttpError(error.status, error.type, error.message, error.extra, { ...headers, ...error.headers });
+    throw error;
+  }
+}
+
+/** The connection a route call uses: named by `?connection=` or `X-Executor-Connection`, else the one default; never a guess. */
+function chooseConnection(c: Context<AppEnv>, tool: ExposedTool): string {
+  const named = c.req.query("connection") ?? c.req.header("x-executor-connection");
+  if (named !== undefined) {
+    if (!Slug.safeParse(named).success || !tool.connections.includes(named)) {
+      throw new HttpError(422, "validation-failed", `connection '${named.slice(0, 63)}' does not reach this tool; use one of: ${tool.connections.join(", ")}`, {
+        errors: [{ path: "connection", message: "not a connection this toolkit reaches the tool through" }],
+      });
+    }
+    return named;
+  }
+  if (tool.defaultConnection) return tool.defaultConnection;
+  throw new HttpError(422, "validation-failed", `several connections reach this tool (${tool.connections.join(", ")}): name one with ?connection= or the X-Executor-Connection header`, {
+    errors: [{ path: "connection", message: "required: several connections reach this tool" }],
+  });
+}
+
+/** A pinned toolkit's route stops (409) when a refresh changed its tool, until an owner promotes again. */
+async function assertPinnedStill(c: Context<AppEnv>, routed: RoutedToolkit, address: string, tool: ExposedTool): Promise<void> {
+  if (!routed.toolkit.pinned) return;
+  const resolved = await resolveAddress(c.env, routed.auth.principal, parseAddress(address));
+  if (resolved.tool.hash !== tool.hash) {
+    throw new HttpError(409, "conflict", `the tool changed since version ${routed.toolkit.version} of this toolkit was promoted; an owner must promote the new version (POST /v1/toolkits/${routed.toolkit.slug}/promote)`);
+  }
+}
+
+/**
+ * Scoped HTTP endpoints for customer backends (issue 16): one route per tool a toolkit exposes, with
+ * CORS per toolkit and key, rate limits, quotas and pinned versions, each call through the one
+ * invocation path (policy, approval, Run).
+ */
+export const v1ToolkitApi = new Hono<AppEnv>()
+  // Fetch §4.8 CORS preflight: unauthenticated by definition; it says only whether the origin may try.
+  .options("/v1/toolkits/:scope/:slug/*", async (c) => {
+    const origin = c.req.header("origin");
+    const found = origin ? await scopeCatalog(c.env.SCOPE_CATALOG, c.req.param("scope")).getToolkit(c.req.param("slug")).catch(() => null) : null;
+    if (!origin || !found?.ok || !found.value.allowedOrigins.includes(origin)) {
+      throw new HttpError(403, "forbidden", "this origin may not call this toolkit's routes");
+    }
+    return c.body(null, 204, preflightHeaders(origin));
+  })
+  .post(ROUTE, requireAuth("v1"), async (c) => {
+    const routed = await routedToolkit(c.env, c.get("auth"), c.req.param("scope"), c.req.param("slug"));
+    const key = await callerKey(c.env, c.get("auth"));
+    const origin = c.req.header("origin");
+    const verdict = allowedOrigin(origin, self(c), routed.toolkit, key);
+    if (verdict === "refused") throw new HttpError(403, "forbidden", "this origin may not call this toolkit's routes with this credential");
+    const cors = verdict === "allowed" && origin ? corsHeaders(origin) : {};
+    return withHeaders(cors, async () => {
+      const surface = await servedSurface(c.env, routed, self(c));
+      const tool = surface.tools.find((t) => t.source === c.req.param("source") && t.name === c.req.param("name"));
+      if (!tool) throw new HttpError(404, "not-found", `toolkit '${routed.toolkit.scope}/${routed.toolkit.slug}' has no tool ${c.req.param("source")}/${c.req.param("name")}`);
+      const connection = chooseConnection(c, tool);
+      const rate = await consumeLimits(c.env, routed.toolkit, key, routed.auth.principal.orgId);
+      return withHeaders(rate, async () => {
+        const args = c.req.header("content-type") ? await readJson(c, JsonObject) : {};
+        const address = await addressFor(c, routed, tool.source, connection, tool.name);
+        await assertPinnedStill(c, routed, address, tool);
+        const idem = c.req.header("idempotency-key");
+        const outcome = await callTool(c.env, routed.auth, {
+          address,
+          args,
+          surface: "http",
+          idempotencyKey: idem ? `${routed.auth.principal.credentialId}:${idem.slice(0, 200)}` : null,
+        });
+        const res = await callOutcomeResponse(c, outcome);
+        for (const [k, v] of Object.entries({ ...cors, ...rate })) res.headers.set(k, v);
+        if (outcome.kind === "pending") res.headers.set("location", `/v1/runs/${outcome.run.id}`);
+        res.headers.set("x-toolkit-version", String(surface.version));
+        return res;
+      });
+    });
+  })
+  /** Promotes (pins) a toolkit: its routes and document serve today's tools until promoted again. */
+  .post("/v1/toolkits/:slug/promote", requireAuth("v1"), async (c) => {
+    const auth = c.get("auth");
+    requireCapability(auth, "administer", "promote a toolkit");
+    const which = z.enum(["org", "user"]).catch("org").parse(c.req.query("scope"));
+    const scopeId = writableScope(auth, which);
+    const routed = await routedToolkit(c.env, auth, scopeId, c.req.param("slug"));
+    const surface = await currentSurface(c.env, routed, self(c));
+    const toolkit = unwrap(await scopeCatalog(c.env.SCOPE_CATALOG, scopeId).pinToolkit(routed.toolkit.slug, surface));
+    return c.json({ toolkit, tools: surface.tools.length });
+  })
+  .post("/v1/toolkits/:slug/unpin", requireAuth("v1"), async (c) => {
+    const which = z.enum(["org", "user"]).catch("org").parse(c.req.query("scope"));
+    const scopeId = writableScope(c.get("auth"), which);
+    return c.json({ toolkit: unwrap(await scopeCatalog(c.env.SCOPE_CATALOG, scopeId).unpinToolkit(c.req.param("slug"))) });
+  });
+
+/**
+ * The address a route call names: the connection's scope is the innermost of the caller's scopes that
+ * holds a connection of that name for the source and whose address the toolkit selects.
+ */
+async function addressFor(c: Context<AppEnv>, routed: RoutedToolkit, source: string, connection: string, tool: string): Promise<string> {
+  const { chain, narrowings } = routed.auth.principal;
+  const held = await Promise.all(chain.map(async (s) => ((await scopeCatalog(c.env.SCOPE_CATALOG, s.id).getConnection(source, connection)).ok ? s.id : null)));
+  const candidates = held.filter((id): id is string => id !== null).map((id) => `${source}.${id}.${connection}.${tool}`);
+  return candidates.filter((a) => inToolset(narrowings, a)).at(-1) ?? candidates.at(-1) ?? `${source}.${routed.toolkit.scope}.${connection}.${tool}`;
+}
