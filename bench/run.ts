@@ -2,6 +2,7 @@
 import { approvalBench } from "./approval";
 import { callOverhead } from "./call-overhead";
 import { codeModeBench } from "./code-mode";
+import { toolkitRoutesBench } from "./toolkit-routes";
 import { importGithub } from "./import-github";
 import { importMemory } from "./import-memory";
 import { mcpBench } from "./mcp";
@@ -14,3 +15,4 @@ if (!only || only === "calls") await callOverhead();
 if (!only || only === "mcp") await mcpBench();
 if (!only || only === "approvals") await approvalBench();
 if (!only || only === "code") await codeModeBench();
+if (!only || only === "routes") await toolkitRoutesBench();

@@ -3,7 +3,7 @@ import { accountDirectory } from "../../../durable-objects/account-directory/cli
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { CredentialCapability, Identity, Narrowing, Principal, PrincipalKind, ToolkitRef } from "../../../schemas";
 import { GrantProps } from "../../../schemas";
-import type { AuthContext } from "../../shared/auth-context";
+import type { AuthContext, RouteLimits } from "../../shared/auth-context";
 import type { Env } from "../env";
 import { tokenHash } from "../../shared/crypto";
 import type { Resource } from "./oauth";
@@ -33,10 +33,11 @@ export async function buildAuthContext(
   identity: Identity,
   toolkit: ToolkitRef | null,
   capabilities: readonly CredentialCapability[],
+  routes?: RouteLimits,
 ): Promise<AuthContext> {
   return {
     identity,
-    grant: { toolkit, capabilities },
+    grant: { toolkit, capabilities, ...(routes ? { routes } : {}) },
     principal: {
       kind,
       credentialId,
@@ -67,7 +68,12 @@ export async function authenticateBearer(env: Env, resource: Resource, token: st
   if (token.startsWith(`${API_KEY_PREFIX}_`)) {
     const found = await directory.resolveApiKey(await tokenHash(token));
     if (!found.ok) return null;
-    return buildAuthContext(env, "api_key", found.value.key.id, found.value.identity, found.value.key.toolkit, found.value.key.capabilities);
+    const { key } = found.value;
+    return buildAuthContext(env, "api_key", key.id, found.value.identity, key.toolkit, key.capabilities, {
+      keyId: key.id,
+      allowedOrigins: key.allowedOrigins,
+      rateLimitPerMinute: key.rateLimitPerMinute,
+    });
   }
   const expected = resourceUrl(env, resource);
   const validated = await oauthServer(env).validateToken(expected, token, env);

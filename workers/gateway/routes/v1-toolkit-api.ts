@@ -7,7 +7,6 @@ import type { ExposedTool } from "../../../schemas";
 import { callTool } from "../../invoke/call";
 import { resolveAddress } from "../../invoke/catalog-view";
 import { parseAddress } from "../../../core/address";
-import { inToolset } from "../../../core/toolset";
 import { requireCapability } from "../../shared/capabilities";
 import { HttpError } from "../../shared/problem";
 import { unwrap } from "../../shared/result";
@@ -16,9 +15,9 @@ import { readJson } from "../body";
 import { writableScope } from "../catalog/scope-access";
 import type { AppEnv } from "../env";
 import { callOutcomeResponse } from "../respond";
-import { allowedOrigin, callerKey, consumeLimits, corsHeaders, preflightHeaders } from "../toolkit-api/limits";
+import { allowedOrigin, consumeLimits, corsHeaders, preflightHeaders } from "../toolkit-api/limits";
 import type { RoutedToolkit } from "../toolkit-api/surface";
-import { currentSurface, routedToolkit, servedSurface } from "../toolkit-api/surface";
+import { currentSurface, routeTarget, routedToolkit } from "../toolkit-api/surface";
 
 const ROUTE = "/v1/toolkits/:scope/:slug/tools/:source/:name{.+}";
 
@@ -37,7 +36,8 @@ async function withHeaders<T>(headers: Record<string, string>, work: () => Promi
 }
 
 /** The connection a route call uses: named by `?connection=` or `X-Executor-Connection`, else the one default; never a guess. */
-function chooseConnection(c: Context<AppEnv>, tool: ExposedTool): string {
+function chooseConnection(c: Context<AppEnv>, connections: string[], defaultConnection: string | null): string {
+  const tool = { connections: [...new Set(connections)].sort(), defaultConnection };
   const named = c.req.query("connection") ?? c.req.header("x-executor-connection");
   if (named !== undefined) {
     if (!Slug.safeParse(named).success || !tool.connections.includes(named)) {
@@ -78,22 +78,27 @@ export const v1ToolkitApi = new Hono<AppEnv>()
     return c.body(null, 204, preflightHeaders(origin));
   })
   .post(ROUTE, requireAuth("v1"), async (c) => {
-    const routed = await routedToolkit(c.env, c.get("auth"), c.req.param("scope"), c.req.param("slug"));
-    const key = await callerKey(c.env, c.get("auth"));
+    const auth = c.get("auth");
+    const routed = await routedToolkit(c.env, auth, c.req.param("scope"), c.req.param("slug"));
     const origin = c.req.header("origin");
-    const verdict = allowedOrigin(origin, self(c), routed.toolkit, key);
+    const verdict = allowedOrigin(origin, self(c), routed.toolkit, auth.grant.routes);
     if (verdict === "refused") throw new HttpError(403, "forbidden", "this origin may not call this toolkit's routes with this credential");
     const cors = verdict === "allowed" && origin ? corsHeaders(origin) : {};
     return withHeaders(cors, async () => {
-      const surface = await servedSurface(c.env, routed, self(c));
-      const tool = surface.tools.find((t) => t.source === c.req.param("source") && t.name === c.req.param("name"));
-      if (!tool) throw new HttpError(404, "not-found", `toolkit '${routed.toolkit.scope}/${routed.toolkit.slug}' has no tool ${c.req.param("source")}/${c.req.param("name")}`);
-      const connection = chooseConnection(c, tool);
-      const rate = await consumeLimits(c.env, routed.toolkit, key, routed.auth.principal.orgId);
+      const source = c.req.param("source");
+      const name = c.req.param("name");
+      const [rate, target] = await Promise.all([
+        consumeLimits(c.env, routed.toolkit, auth.grant.routes, routed.auth.principal.orgId),
+        routeTarget(c.env, routed, source, name),
+      ]);
       return withHeaders(rate, async () => {
+        if (!target) throw new HttpError(404, "not-found", `toolkit '${routed.toolkit.scope}/${routed.toolkit.slug}' has no tool ${source}/${name}`);
+        const connection = chooseConnection(c, target.candidates.map((t) => t.name), target.defaultConnection);
+        // The innermost scope holding a connection of that name (the toolkit selects its address).
+        const scopeId = target.candidates.filter((t) => t.name === connection).at(-1)?.scope ?? routed.toolkit.scope;
+        const address = `${source}.${scopeId}.${connection}.${name}`;
+        if (target.pinned) await assertPinnedStill(c, routed, address, target.pinned);
         const args = c.req.header("content-type") ? await readJson(c, JsonObject) : {};
-        const address = await addressFor(c, routed, tool.source, connection, tool.name);
-        await assertPinnedStill(c, routed, address, tool);
         const idem = c.req.header("idempotency-key");
         const outcome = await callTool(c.env, routed.auth, {
           address,
@@ -104,7 +109,7 @@ export const v1ToolkitApi = new Hono<AppEnv>()
         const res = await callOutcomeResponse(c, outcome);
         for (const [k, v] of Object.entries({ ...cors, ...rate })) res.headers.set(k, v);
         if (outcome.kind === "pending") res.headers.set("location", `/v1/runs/${outcome.run.id}`);
-        res.headers.set("x-toolkit-version", String(surface.version));
+        res.headers.set("x-toolkit-version", String(routed.toolkit.pinned ? routed.toolkit.version : 0));
         return res;
       });
     });
@@ -125,14 +130,3 @@ export const v1ToolkitApi = new Hono<AppEnv>()
     const scopeId = writableScope(c.get("auth"), which);
     return c.json({ toolkit: unwrap(await scopeCatalog(c.env.SCOPE_CATALOG, scopeId).unpinToolkit(c.req.param("slug"))) });
   });
-
-/**
- * The address a route call names: the connection's scope is the innermost of the caller's scopes that
- * holds a connection of that name for the source and whose address the toolkit selects.
- */
-async function addressFor(c: Context<AppEnv>, routed: RoutedToolkit, source: string, connection: string, tool: string): Promise<string> {
-  const { chain, narrowings } = routed.auth.principal;
-  const held = await Promise.all(chain.map(async (s) => ((await scopeCatalog(c.env.SCOPE_CATALOG, s.id).getConnection(source, connection)).ok ? s.id : null)));
-  const candidates = held.filter((id): id is string => id !== null).map((id) => `${source}.${id}.${connection}.${tool}`);
-  return candidates.filter((a) => inToolset(narrowings, a)).at(-1) ?? candidates.at(-1) ?? `${source}.${routed.toolkit.scope}.${connection}.${tool}`;
-}

@@ -1,8 +1,7 @@
 import type { RateLimiter } from "../../../durable-objects/rate-limiter";
 import type { RateDecision } from "../../../durable-objects/rate-limiter";
-import { accountDirectory } from "../../../durable-objects/account-directory/client";
-import type { ApiKey, Toolkit } from "../../../schemas";
-import type { AuthContext } from "../../shared/auth-context";
+import type { Toolkit } from "../../../schemas";
+import type { RouteLimits } from "../../shared/auth-context";
 import type { Env } from "../../shared/env";
 import { HttpError } from "../../shared/problem";
 
@@ -18,19 +17,12 @@ function limiter(env: Env, name: string): Limiter {
   return ns.get(ns.idFromName(name)) as unknown as Limiter;
 }
 
-/** The API key behind the request, when it is one (its origins and rate limit apply). */
-export async function callerKey(env: Env, auth: AuthContext): Promise<ApiKey | null> {
-  if (auth.principal.kind !== "api_key") return null;
-  const keys = await accountDirectory(env.ACCOUNT_DIRECTORY).listApiKeys(auth.identity.org.id, auth.identity.user.id);
-  return keys.ok ? (keys.value.find((k) => k.id === auth.principal.credentialId) ?? null) : null;
-}
-
 /**
  * Fetch standard §3.2 (CORS): a browser on another origin may call a route only if the toolkit allows
  * that origin and, for an API key, the key allows it too. Credentials (cookies) are never allowed
  * cross-origin: the key travels in `Authorization`, which the preflight names.
  */
-export function allowedOrigin(origin: string | undefined, self: string, toolkit: Toolkit, key: ApiKey | null): "same" | "allowed" | "refused" {
+export function allowedOrigin(origin: string | undefined, self: string, toolkit: Toolkit, key: RouteLimits | undefined): "same" | "allowed" | "refused" {
   if (origin === undefined || origin === self) return "same";
   if (!toolkit.allowedOrigins.includes(origin)) return "refused";
   if (key && !key.allowedOrigins.includes(origin)) return "refused";
@@ -74,12 +66,12 @@ function rateHeaders(windows: Window[]): Record<string, string> {
  * and toolkit's daily quotas; over any, 429 with Retry-After (RFC 6585 §4) and the RateLimit headers.
  * Answers the headers to put on a successful answer.
  */
-export async function consumeLimits(env: Env, toolkit: Toolkit, key: ApiKey | null, orgId: string): Promise<Record<string, string>> {
+export async function consumeLimits(env: Env, toolkit: Toolkit, key: RouteLimits | undefined, orgId: string): Promise<Record<string, string>> {
   const day = new Date().toISOString().slice(0, 10);
   const checks: Array<{ name: string; limit: number; run: () => Promise<RateDecision> }> = [];
   if (key?.rateLimitPerMinute) {
     const limit = key.rateLimitPerMinute;
-    checks.push({ name: "key", limit, run: () => limiter(env, `route-key:${key.id}`).hit({ limit, windowMs: MINUTE_MS }) });
+    checks.push({ name: "key", limit, run: () => limiter(env, `route-key:${key.keyId}`).hit({ limit, windowMs: MINUTE_MS }) });
   }
   if (toolkit.rateLimitPerMinute) {
     const limit = toolkit.rateLimitPerMinute;
@@ -88,10 +80,11 @@ export async function consumeLimits(env: Env, toolkit: Toolkit, key: ApiKey | nu
   const scopeDaily = Number(env.SCOPE_DAILY_CALLS) > 0 ? Number(env.SCOPE_DAILY_CALLS) : DEFAULT_DAILY_CALLS;
   const daily = Math.min(scopeDaily, toolkit.callsPerDay ?? Number.POSITIVE_INFINITY);
   checks.push({ name: "quota", limit: daily, run: () => limiter(env, `quota:${toolkit.callsPerDay ? `toolkit:${toolkit.id}` : `scope:${orgId}`}:${day}`).count({ limit: daily, windowMs: DAY_MS }) });
-  const windows: Window[] = [];
-  for (const check of checks) {
-    const decision = await check.run();
-    windows.push({ name: check.name, limit: check.limit, decision });
+  // All at once: a refusal by one still counts the request against the others, as any request does.
+  const decisions = await Promise.all(checks.map((check) => check.run()));
+  const windows: Window[] = checks.map((check, i) => ({ name: check.name, limit: check.limit, decision: decisions[i] as RateDecision }));
+  for (const { name: checkName, limit: checkLimit, decision } of windows) {
+    const check = { name: checkName, limit: checkLimit };
     if (!decision.allowed) {
       const why = check.name === "quota" ? "today's quota of calls is spent" : `the ${check.name}'s limit of ${check.limit} requests per minute is reached`;
       throw new HttpError(429, "rate-limited", `${why}; try again in ${decision.retryAfterSeconds} seconds`, {}, {

@@ -96,3 +96,29 @@ export async function servedSurface(env: Env, routed: RoutedToolkit, origin: str
   if (!pinned) return currentSurface(env, routed, origin);
   return { ...pinned, origin };
 }
+
+/** What one route call needs: which connections reach the tool (scope and name) and the exposed tool when pinned. */
+export type RouteTarget = { candidates: Array<{ scope: string; name: string }>; defaultConnection: string | null; pinned: ExposedTool | null };
+
+/**
+ * The connections through which the toolkit reaches `source`/`tool` for this caller, without listing
+ * the catalog: one `listConnections(source)` per scope of the chain, in parallel, kept where the
+ * toolkit selects the address. A pinned toolkit answers only for tools of its promoted surface.
+ */
+export async function routeTarget(env: Env, routed: RoutedToolkit, source: string, tool: string): Promise<RouteTarget | null> {
+  const { chain, narrowings } = routed.auth.principal;
+  const [pinnedSurface, ...lists] = await Promise.all([
+    routed.toolkit.pinned ? scopeCatalog(env.SCOPE_CATALOG, routed.toolkit.scope).pinnedSurface(routed.toolkit.slug) : Promise.resolve(null),
+    ...chain.map((s) => scopeCatalog(env.SCOPE_CATALOG, s.id).listConnections(source)),
+  ]);
+  const pinned = pinnedSurface && pinnedSurface.ok ? (pinnedSurface.value?.tools.find((t) => t.source === source && t.name === tool) ?? null) : null;
+  if (routed.toolkit.pinned && !pinned) return null;
+  const candidates = lists.flatMap((list, i) =>
+    list.ok ? list.value.filter((c) => inToolset(narrowings, `${source}.${chain[i]?.id}.${c.name}.${tool}`)).map((c) => ({ scope: chain[i]?.id ?? "", name: c.name })) : [],
+  );
+  if (candidates.length === 0) return null;
+  const names = [...new Set(candidates.map((c) => c.name))].sort();
+  const preferred = routed.toolkit.defaultConnections[source];
+  const defaultConnection = names.length === 1 ? (names[0] ?? null) : preferred && names.includes(preferred) ? preferred : null;
+  return { candidates, defaultConnection, pinned };
+}
