@@ -17,7 +17,8 @@ import type { AppEnv } from "../env";
 import { callOutcomeResponse } from "../respond";
 import { allowedOrigin, consumeLimits, corsHeaders, preflightHeaders } from "../toolkit-api/limits";
 import type { RoutedToolkit } from "../toolkit-api/surface";
-import { currentSurface, routeTarget, routedToolkit } from "../toolkit-api/surface";
+import { currentSurface, routeTarget, routedToolkit, servedSurface } from "../toolkit-api/surface";
+import { toolkitEtag, toolkitOpenApi, toolkitSdk } from "../../../core/toolkit-doc";
 
 const ROUTE = "/v1/toolkits/:scope/:slug/tools/:source/:name{.+}";
 
@@ -114,6 +115,10 @@ export const v1ToolkitApi = new Hono<AppEnv>()
       });
     });
   })
+  /** The toolkit's OpenAPI 3.1 document; its ETag changes exactly when the served tools or schemas do. */
+  .get("/v1/toolkits/:scope/:slug/openapi.json", requireAuth("v1"), async (c) => describeToolkit(c, "openapi"))
+  /** A typed TypeScript SDK of the same routes. */
+  .get("/v1/toolkits/:scope/:slug/sdk.ts", requireAuth("v1"), async (c) => describeToolkit(c, "sdk"))
   /** Promotes (pins) a toolkit: its routes and document serve today's tools until promoted again. */
   .post("/v1/toolkits/:slug/promote", requireAuth("v1"), async (c) => {
     const auth = c.get("auth");
@@ -130,3 +135,21 @@ export const v1ToolkitApi = new Hono<AppEnv>()
     const scopeId = writableScope(c.get("auth"), which);
     return c.json({ toolkit: unwrap(await scopeCatalog(c.env.SCOPE_CATALOG, scopeId).unpinToolkit(c.req.param("slug"))) });
   });
+
+async function describeToolkit(c: Context<AppEnv>, what: "openapi" | "sdk"): Promise<Response> {
+  const auth = c.get("auth");
+  const routed = await routedToolkit(c.env, auth, c.req.param("scope") ?? "", c.req.param("slug") ?? "");
+  const origin = c.req.header("origin");
+  const verdict = allowedOrigin(origin, self(c), routed.toolkit, auth.grant.routes);
+  if (verdict === "refused") throw new HttpError(403, "forbidden", "this origin may not read this toolkit's description with this credential");
+  const surface = await servedSurface(c.env, routed, self(c));
+  const document = toolkitOpenApi(surface);
+  // One tag for both: the SDK is generated from the same surface the document describes.
+  const etag = await toolkitEtag({ ...document, "x-executor-form": what });
+  const headers: Record<string, string> = { etag, "cache-control": "private, no-cache", ...(verdict === "allowed" && origin ? corsHeaders(origin) : {}) };
+  // RFC 9110 §13.1.2: If-None-Match with the current tag answers 304 without a body.
+  if (c.req.header("if-none-match")?.split(",").map((t) => t.trim()).includes(etag)) return c.body(null, 304, headers);
+  if (what === "openapi") return c.json(document, 200, headers);
+  return c.body(toolkitSdk(surface), 200, { ...headers, "content-type": "text/plain; charset=utf-8" });
+}
+
