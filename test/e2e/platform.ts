@@ -38,6 +38,19 @@ export function tempDataDir(): string {
 export async function startPlatform(
   opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
 ): Promise<Platform> {
+  // A port freePort() found can be taken by another process before wrangler binds it (the test
+  // projects run side by side): with ports of our own choosing, try again on fresh ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (error) {
+      const clash = error instanceof Error && /Address already in use|EADDRINUSE/.test(error.message);
+      if (!clash || opts.port !== undefined || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnce(opts: { dataDir?: string; port?: number; env?: Record<string, string> }): Promise<Platform> {
   const port = opts.port ?? (await freePort());
   const inspector = await freePort();
   const dataDir = opts.dataDir ?? tempDataDir();
