@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../workers/gateway/env";
 import { HttpError } from "../workers/shared/problem";
 import { apiKeysPage } from "./api-keys";
+import { assets } from "./assets";
 import { approvalsPages } from "./approvals";
 import { authPages } from "./auth-pages";
 import { connectPage } from "./connect";
@@ -11,8 +12,22 @@ import { devMailboxPages } from "./dev-mailbox";
 import { invitationPages } from "./invitations";
 import { membersPage } from "./members";
 
+/**
+ * CSP Level 3: scripts and styles from this origin only (no inline code, so an injected tag cannot
+ * run), nothing embeds the pages, no plugins; `form-action` stays open because OAuth consent
+ * redirects a form post to the client's registered redirect URI.
+ */
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
 /** Every page people see, server-rendered by the gateway. Form posts are capped at 64 KiB. */
 export const web = new Hono<AppEnv>()
+  .use("*", async (c, next) => {
+    await next();
+    if (c.res.headers.get("content-type")?.startsWith("text/html")) {
+      c.res.headers.set("content-security-policy", CSP);
+      c.res.headers.set("x-content-type-options", "nosniff");
+    }
+  })
   .use(
     "*",
     bodyLimit({
@@ -22,6 +37,7 @@ export const web = new Hono<AppEnv>()
       },
     }),
   )
+  .route("/", assets)
   .route("/", authPages)
   .route("/", connectPage)
   .route("/", apiKeysPage)
