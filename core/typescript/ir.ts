@@ -114,34 +114,59 @@ export function intersection(members: readonly TypeNode[]): TypeNode {
 
 /**
  * Calls `visit` on every reference in `node` that is still followed (not broken). With `directOnly`,
- * only those in eager position: union and intersection members, not inside objects, arrays or
- * tuples (cycles.ts says why that matters).
+ * only those TypeScript resolves eagerly (cycles.ts says why that matters): union and intersection
+ * members, and, found anywhere outside an object type, whatever sits in an array or tuple nested in
+ * an optional or rest tuple element (`type A = [[A]?] | null` and `[string, ...A[][]] | null` are
+ * both "circularly references itself": TypeScript adds `undefined` to the optional element and
+ * normalises the rest eagerly). Objects always defer.
  */
 export function eachRef(node: TypeNode, visit: (ref: RefNode) => void, directOnly = false): void {
+  if (!directOnly) return walk(node, visit, "all");
+  walk(node, visit, "eager");
+}
+
+/**
+ * "all": every reference; "eager": union members only, but arrays and tuples are searched for
+ * optional elements; "optional": inside an optional or rest element (a reference there is fine,
+ * an array or tuple there is resolved eagerly); "deep": everything short of an object.
+ */
+type Mode = "all" | "eager" | "lazy" | "optional" | "deep";
+
+function walk(node: TypeNode, visit: (ref: RefNode) => void, mode: Mode): void {
   switch (node.kind) {
     case "ref":
-      if (!node.broken) visit(node);
+      if (!node.broken && (mode === "all" || mode === "eager" || mode === "deep")) visit(node);
       return;
     case "union":
     case "intersection":
-      for (const member of node.members) eachRef(member, visit, directOnly);
+      for (const member of node.members) walk(member, visit, mode);
       return;
     case "array":
-      if (!directOnly) eachRef(node.element, visit);
+      walk(node.element, visit, inside(mode));
       return;
     case "tuple":
-      if (!directOnly) {
-        for (const element of node.elements) eachRef(element, visit);
-        if (node.rest !== undefined) eachRef(node.rest, visit);
-      }
+      node.elements.forEach((element, i) => walk(element, visit, i < node.required ? inside(mode) : elementMode(mode)));
+      if (node.rest !== undefined) walk(node.rest, visit, elementMode(mode));
       return;
     case "object":
-      if (!directOnly) {
-        for (const member of node.members) eachRef(member.type, visit);
-        if (node.index !== undefined) eachRef(node.index.type, visit);
+      if (mode === "all") {
+        for (const member of node.members) walk(member.type, visit, mode);
+        if (node.index !== undefined) walk(node.index.type, visit, mode);
       }
       return;
     default:
       return;
   }
+}
+
+/** The mode for what an array or tuple contains. */
+function inside(mode: Mode): Mode {
+  if (mode === "all" || mode === "deep") return mode;
+  return mode === "optional" ? "deep" : "lazy";
+}
+
+/** The mode for an optional or rest tuple element. */
+function elementMode(mode: Mode): Mode {
+  if (mode === "all" || mode === "deep") return mode;
+  return mode === "optional" ? "deep" : "optional";
 }

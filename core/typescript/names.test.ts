@@ -65,6 +65,28 @@ describe("TypeNames: $ref as named types", () => {
     expect(snippetErrors(self)).toEqual([]);
   });
 
+  it("breaks a cycle through an array or tuple inside an optional or rest tuple element, which TypeScript resolves eagerly", () => {
+    // Each of these, unbroken, is "circularly references itself"; the check below can fail.
+    for (const snippet of ["type A = [[A]?] | null;", "type A = [string, ...A[][]] | null;", "type A = [[A]?][] | null;"]) {
+      expect(snippetErrors(snippet).join()).toContain("circularly references itself");
+    }
+    const tuple = (items: unknown[]) => ({ items, additionalItems: true });
+    const cases = [
+      { a: { anyOf: [tuple([tuple([{ $ref: "#/$defs/a" }])]), { type: "null" }] } },
+      { a: { allOf: [{ items: [{ items: [{ $ref: "#/$defs/a" }] }] }, true], nullable: true } },
+      { a: { anyOf: [{ prefixItems: [{ type: "string" }], minItems: 1, items: { type: "array", items: { $ref: "#/$defs/a" } } }, { type: "null" }] } },
+    ];
+    for (const $defs of cases) {
+      const { text } = declare({ $ref: "#/$defs/a", $defs });
+      expect(text).toContain("circular reference to A");
+      expect(snippetErrors(text)).toEqual([]);
+    }
+    // What TypeScript defers stays named: a bare reference as the optional element, or one behind an object.
+    const fine = declare({ $ref: "#/$defs/a", $defs: { a: { anyOf: [tuple([{ $ref: "#/$defs/a" }]), { type: "object", properties: { x: tuple([tuple([{ $ref: "#/$defs/a" }])]) } }] } } }).text;
+    expect(fine).not.toContain("circular reference");
+    expect(snippetErrors(fine)).toEqual([]);
+  });
+
   it("refers to the root itself with $ref '#'", () => {
     const { text } = declare({ type: "object", properties: { next: { $ref: "#" } } });
     expect(text).toBe("type T = {\n  next?: T;\n};\n");
