@@ -6,6 +6,7 @@ import { toolkitRoutesBench } from "./toolkit-routes";
 import { importGithub } from "./import-github";
 import { importMemory } from "./import-memory";
 import { mcpBench } from "./mcp";
+import { pagesBench } from "./pages";
 
 const only = process.argv[2];
 if (!only || only === "import") await importGithub();
@@ -16,3 +17,4 @@ if (!only || only === "mcp") await mcpBench();
 if (!only || only === "approvals") await approvalBench();
 if (!only || only === "code") await codeModeBench();
 if (!only || only === "routes") await toolkitRoutesBench();
+if (!only || only === "pages") await pagesBench();

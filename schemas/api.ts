@@ -10,9 +10,10 @@ export const ScopeField = z.enum(["org", "user"]).default("org");
 export const SourceCreateBody = z
   .object({
     scope: ScopeField,
-    // `code` names the runs of code mode (`code.<org>.sandbox.run_code`): no source may take it.
-    slug: Slug.refine((slug) => slug !== "code", "is reserved for code runs"),
-    kind: SourceKind,
+    // `code` names the runs of code mode (`code.<org>.sandbox.run_code`) and `executor` the built-in
+    // source of every org (its management actions): no source may take either.
+    slug: Slug.refine((slug) => slug !== "code", "is reserved for code runs").refine((slug) => slug !== "executor", "is reserved for the built-in executor source"),
+    kind: SourceKind.refine((kind) => kind !== "executor", "the executor source is built in; every org has one"),
     title: z.string().trim().min(1).max(256).optional(),
     config: JsonObject,
     /** Development only: allow loopback http for this source. */

@@ -19,3 +19,4 @@ export * from "./workflow";
 export * from "./code";
 export * from "./toolkit-api";
 export * from "./api";
+export * from "./executor";

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { EpochMs, JsonObject, RecordId, ScopeId, Sha256Hex, Slug } from "./common";
 import { AuthTemplate, ToolDefinition } from "./tool";
 
-export const SourceKind = z.enum(["openapi", "graphql", "mcp", "custom"]);
+/** `executor` is the built-in source of every org (its management actions as tools); nobody adds one. */
+export const SourceKind = z.enum(["openapi", "graphql", "mcp", "custom", "executor"]);
 export type SourceKind = z.infer<typeof SourceKind>;
 
 /**

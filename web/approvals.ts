@@ -13,6 +13,7 @@ import { HttpError } from "../workers/shared/problem";
 import { unwrap } from "../workers/shared/result";
 import { errorBox, page } from "./layout";
 import { loginRedirect, pageAuth } from "./session";
+import { shownInput } from "../workers/invoke/write-only";
 
 function who(auth: AuthContext, csrf: string) {
   return { email: auth.identity.user.email, csrf };
@@ -69,7 +70,7 @@ async function loadFromLink(c: Context<AppEnv>, auth: AuthContext): Promise<{ ru
   if (!claims || claims.orgId !== auth.principal.orgId) throw invalid();
   const found = await runLedger(c.env.RUN_LEDGER, claims.orgId).get(claims.runId);
   if (!found.ok || !canSeeRun(auth, found.value.run)) throw invalid();
-  return { run: found.value.run, args: found.value.input, token };
+  return { run: found.value.run, args: shownInput(found.value.input), token };
 }
 
 /** The approvals inbox and the signed review page behind resume links. */

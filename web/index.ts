@@ -7,10 +7,14 @@ import { assets } from "./assets";
 import { approvalsPages } from "./approvals";
 import { authPages } from "./auth-pages";
 import { connectPage } from "./connect";
+import { connectionsPages } from "./connections";
 import { consent } from "./consent";
 import { devMailboxPages } from "./dev-mailbox";
 import { invitationPages } from "./invitations";
 import { membersPage } from "./members";
+import { runsPages } from "./runs";
+import { sourcesPages } from "./sources";
+import { toolsAndGovernancePages } from "./tools-and-governance";
 
 /**
  * CSP Level 3: scripts and styles from this origin only (no inline code, so an injected tag cannot
@@ -44,5 +48,9 @@ export const web = new Hono<AppEnv>()
   .route("/", membersPage)
   .route("/", consent)
   .route("/", approvalsPages)
+  .route("/", runsPages)
   .route("/", invitationPages)
-  .route("/", devMailboxPages);
+  .route("/", devMailboxPages)
+  .route("/", sourcesPages)
+  .route("/", connectionsPages)
+  .route("/", toolsAndGovernancePages);

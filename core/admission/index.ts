@@ -18,6 +18,8 @@ export interface AdmissibleTool {
   /** The connection the address names, with the scope it belongs to. */
   readonly connection: { readonly scope: ScopeId; readonly name: Slug };
   readonly sideEffect: SideEffect;
+  /** Writes wait for approval by default (the built-in `executor` source: core/policy PolicyTool). */
+  readonly gatesWrites?: boolean;
   readonly status: ToolStatus;
   /**
    * DESIGN invariant 6, where the credential goes: `current` is where this call would send its request
@@ -114,6 +116,7 @@ export function admit(
       connection,
       name: address.tool,
       sideEffect: tool.sideEffect,
+      ...(tool.gatesWrites ? { gatesWrites: true } : {}),
     },
   });
   const { rule, decidingScope } = resolution;

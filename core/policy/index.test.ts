@@ -17,6 +17,20 @@ describe("resolvePolicy: defaults", () => {
     expect(result.rule).toEqual({ kind: "default", action: "require_approval" });
   });
 
+  it("requires approval for a write on a source that configures the platform, and only there", () => {
+    const platform = resolvePolicy({ chain, policies: [], tool: { ...tool({ sideEffect: "write" }), gatesWrites: true } });
+    expect(platform).toEqual({ action: "require_approval", rule: { kind: "default", action: "require_approval" }, decidingScope: "org_acme" });
+    expect(resolvePolicy({ chain, policies: [], tool: tool({ sideEffect: "write" }) }).action).toBe("approve");
+    expect(resolvePolicy({ chain, policies: [], tool: { ...tool({ sideEffect: "read" }), gatesWrites: true } }).action).toBe("approve");
+  });
+
+  it("ignores a member's own approve of a platform write placed in the org", () => {
+    const userApprove = policy("user_bob", "approve", { tools: "*" });
+    const result = resolvePolicy({ chain, policies: [userApprove], tool: { ...tool({ sideEffect: "write" }), gatesWrites: true } });
+    expect(result.action).toBe("require_approval");
+    expect(result.decidingScope).toBe("org_acme");
+  });
+
   it("lets an explicit approve override a destructive flag", () => {
     const approve = policy("org_acme", "approve", { tools: "repos/delete" });
     const result = resolvePolicy({ chain, policies: [approve], tool: tool({ name: "repos/delete", sideEffect: "destructive" }) });

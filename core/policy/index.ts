@@ -16,6 +16,11 @@ export interface PolicyTool {
   readonly connection: { readonly scope: ScopeId; readonly name: Slug };
   readonly name: ToolName;
   readonly sideEffect: SideEffect;
+  /**
+   * The source configures the platform itself (the built-in `executor` source): a write there changes
+   * who may do what, so writes wait for approval by default too, not only destructive operations.
+   */
+  readonly gatesWrites?: boolean;
 }
 
 export interface PolicyQuery {
@@ -40,9 +45,13 @@ export function restrictiveness(action: PolicyAction): number {
   return RANK[action];
 }
 
-/** DESIGN §3: the plugin's default when no policy applies. Destructive operations need approval. */
-export function defaultAction(sideEffect: SideEffect): PolicyAction {
-  return sideEffect === "destructive" ? "require_approval" : "approve";
+/**
+ * DESIGN §3: the plugin's default when no policy applies. Destructive operations need approval; on a
+ * source that configures the platform (`gatesWrites`), every operation that is not a read does.
+ */
+export function defaultAction(sideEffect: SideEffect, gatesWrites = false): PolicyAction {
+  if (sideEffect === "destructive") return "require_approval";
+  return gatesWrites && sideEffect === "write" ? "require_approval" : "approve";
 }
 
 /** The level at which a policy applies to the tool, or null when it does not apply at all. */
@@ -116,7 +125,7 @@ export function resolvePolicy(query: PolicyQuery): PolicyResolution {
   });
 
   if (!authorityDecided) {
-    const action = defaultAction(tool.sideEffect);
+    const action = defaultAction(tool.sideEffect, tool.gatesWrites === true);
     // The default belongs to the placement scope, outer to any inner policy: it wins ties.
     if (best === null || RANK[action] >= RANK[(best as Candidate).policy.action]) {
       const decidingScope = placement >= 0 ? tool.scope : outermost(chain).id;

@@ -5,7 +5,7 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { z } from "zod";
 import migrations from "../../migrations/run-ledger/migrations.js";
 import type { JsonValue, LedgerVerification, Result, Run } from "../../schemas";
-import { JsonValue as JsonValueSchema, Run as RunSchema, RunApproval, RunError, RunOutput, RunStatus, parseInput } from "../../schemas";
+import { JsonValue as JsonValueSchema, RecordId, Run as RunSchema, RunApproval, RunError, RunOutput, RunStatus, RunSurface, parseInput } from "../../schemas";
 import { ledgerAnchor } from "../ledger-anchor/client";
 import { anchorKey } from "../ledger-anchor/checkpoint";
 import { Anchoring } from "./anchoring";
@@ -44,6 +44,8 @@ const Filter = z.object({
   status: RunStatus.optional(),
   decision: z.enum(["approve", "deny"]).optional(),
   userId: z.string().max(64).optional(),
+  surface: RunSurface.optional(),
+  parentRunId: RecordId.optional(),
   since: z.number().int().optional(),
   until: z.number().int().optional(),
   before: z.number().int().positive().optional(),

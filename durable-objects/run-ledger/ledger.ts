@@ -3,11 +3,12 @@ import type { SQL } from "drizzle-orm";
 import { hashValue, sha256Hex } from "../../core/evidence";
 import { newId } from "../../core/ids";
 import { INITIAL_STATUSES, canTransition } from "../../core/run-state";
-import type { JsonValue, Result, Run, RunStatus } from "../../schemas";
+import type { JsonValue, Result, Run, RunStatus, RunSurface } from "../../schemas";
 import { fail, ok } from "../../schemas";
 import type { Db } from "./chain";
 import { bindingOf, stamp, withoutHashes } from "./chain";
 import { events, outputs, runs } from "./tables";
+import { maskSealed } from "../../core/write-only";
 
 /** Outputs larger than this are stored beside the Run and recorded as a handle. */
 export const INLINE_OUTPUT_CHARS = 256 * 1024;
@@ -24,6 +25,9 @@ export type RunFilter = {
   /** The latest decision recorded on the Run. */
   decision?: "approve" | "deny";
   userId?: string;
+  surface?: RunSurface;
+  /** The child Runs of this Run (the tool calls its code made). */
+  parentRunId?: string;
   since?: number;
   until?: number;
   /** Return Runs created before this seq (the previous page's cursor). */
@@ -73,7 +77,7 @@ export async function recordRun(
   }
   // The arguments kept for an approved call must be the ones the record names: their hash is in the
   // record, so verify can show they were not swapped afterwards (approved.ts checks it again).
-  if (args !== null && (await hashValue(args)) !== input.inputHash) return fail("invalid_input", "the arguments do not match the Run's inputHash");
+  if (args !== null && (await hashValue(maskSealed(args))) !== input.inputHash) return fail("invalid_input", "the arguments do not match the Run's inputHash");
   const body = { ...input, id: newId("run") };
   const seq = (db.select({ seq: runs.seq }).from(runs).orderBy(desc(runs.seq)).get()?.seq ?? 0) + 1;
   const { run, event } = await stamp(db, key, body, input.createdAt, bindingOf({ seq, idempotencyKey, input: args }));
@@ -129,6 +133,13 @@ export function listRuns(db: Db, filter: RunFilter): { runs: Run[]; nextCursor: 
   if (filter.status) where.push(eq(runs.status, filter.status));
   if (filter.decision) where.push(sql`json_extract(${runs.record}, '$.approvals[#-1].decision') = ${filter.decision}`);
   if (filter.userId) where.push(eq(runs.userId, filter.userId));
+  if (filter.surface) where.push(sql`json_extract(${runs.record}, '$.surface') = ${filter.surface}`);
+  if (filter.parentRunId) {
+    // Children are created after their parent (checkParent), so the scan stops at the parent's seq
+    // instead of reading the whole ledger.
+    where.push(gt(runs.seq, sql`(SELECT ${runs.seq} FROM ${runs} WHERE ${runs.id} = ${filter.parentRunId})`));
+    where.push(sql`json_extract(${runs.record}, '$.parentRunId') = ${filter.parentRunId}`);
+  }
   if (filter.since !== undefined) where.push(gte(runs.createdAt, filter.since));
   if (filter.until !== undefined) where.push(lte(runs.createdAt, filter.until));
   if (filter.before !== undefined) where.push(lt(runs.seq, filter.before));

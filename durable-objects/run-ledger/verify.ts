@@ -5,6 +5,7 @@ import type { AnchorState } from "./anchoring";
 import type { Db, EventRow } from "./chain";
 import { bindingOf, keyedValid, legacyHash, withoutHashes } from "./chain";
 import { events, outputs, runs } from "./tables";
+import { maskSealed } from "../../core/write-only";
 
 type RunRow = typeof runs.$inferSelect;
 type Break = { code: LedgerBreak; seq: number | null; runId: string | null; reason: string };
@@ -106,7 +107,7 @@ async function checkRuns(db: Db, rows: RunRow[], latest: Map<string, EventRow>, 
     else if (record.evidenceHash !== e.hash || record.prevHash !== e.prevHash) changed("evidence hashes");
     else if (row.status !== record.status || row.address !== record.address || row.userId !== record.principal.userId || row.createdAt !== record.createdAt) {
       changed("indexed columns");
-    } else if (row.input !== null && (await hashValue(row.input)) !== record.inputHash) changed("stored arguments");
+    } else if (row.input !== null && (await hashValue(maskSealed(row.input))) !== record.inputHash) changed("stored arguments");
     else if (record.output?.kind === "handle") {
       const stored = db.select({ chunk: outputs.chunk }).from(outputs).where(eq(outputs.runId, row.id)).orderBy(outputs.idx).all();
       if ((await sha256Hex(stored.map((c) => c.chunk).join(""))) !== record.output.sha256) {

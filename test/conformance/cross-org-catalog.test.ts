@@ -131,7 +131,8 @@ describe.each(["API key", "session", "OAuth token"] as const)("with org B's %s, 
       const res = await api().get(`/v1/tools?q=${encodeURIComponent(q)}&limit=100`);
       expect(res.status).toBe(200);
       if (q === "") expect(addresses(res).length).toBeGreaterThan(0);
-      for (const address of addresses(res)) expect(address.startsWith(`pets.${b.orgId}.b-work.`), address).toBe(true);
+      // B's own tools, and the built-in executor source every org has (its own, under B's org id).
+      for (const address of addresses(res)) expect(address.startsWith(`pets.${b.orgId}.b-work.`) || address.startsWith(`executor.${b.orgId}.platform.`), address).toBe(true);
       expectNoTraceOfA(res.text);
     }
     const filtered = await api().get("/v1/tools?source=a-only");
@@ -330,7 +331,7 @@ describe("B's own toolkit naming A's addresses", () => {
     }
     const found = await greedy.get("/v1/tools?limit=100");
     expect(addresses(found).length).toBeGreaterThan(0);
-    for (const address of addresses(found)) expect(address.startsWith(`pets.${b.orgId}.`)).toBe(true);
+    for (const address of addresses(found)) expect(address.startsWith(`pets.${b.orgId}.`) || address.startsWith(`executor.${b.orgId}.platform.`), address).toBe(true);
     expect(petsA.seen.length).toBe(seen);
   });
 });

@@ -73,11 +73,21 @@ describe("the MCP surface: meta-tools, direct mode, toolkit narrowing", () => {
 
   it("pages an empty search through every tool", async () => {
     const c = await connect(owner.key);
-    const page1 = await call(c, "search", { query: "", limit: 4 });
-    expect((page1.data.tools as unknown[]).length).toBe(4);
-    const page2 = await call(c, "search", { query: "", limit: 4, cursor: page1.data.nextCursor });
-    expect((page2.data.tools as unknown[]).length).toBe(2);
-    expect(page2.data.nextCursor).toBeNull();
+    const seen: string[] = [];
+    let cursor: unknown;
+    for (let pages = 0; cursor !== null && pages < 20; pages++) {
+      const page = await call(c, "search", { query: "", limit: 4, ...(cursor === undefined ? {} : { cursor }) });
+      const tools = page.data.tools as Array<{ address: string }>;
+      expect(tools.length).toBe(page.data.nextCursor === null ? tools.length : 4);
+      seen.push(...tools.map((t) => t.address));
+      cursor = page.data.nextCursor;
+    }
+    expect(cursor).toBeNull();
+    expect(new Set(seen).size).toBe(seen.length);
+    // The org's own six pet-store tools come first, then the built-in executor source's management tools.
+    expect(seen.slice(0, 6).every((a) => a.startsWith(`pets.${owner.orgId}.work.`))).toBe(true);
+    expect(seen.slice(6).length).toBeGreaterThan(0);
+    expect(seen.slice(6).every((a) => a.startsWith(`executor.${owner.orgId}.platform.`))).toBe(true);
     await c.close();
   });
 

@@ -2,11 +2,17 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../workers/gateway/env";
 import { APP_CSS } from "./app-css";
 import { APP_JS } from "./app-js";
+import { RUNS_CSS } from "./runs-css";
+import { SOURCES_JS } from "./sources-js";
+import { TOOLKITS_JS } from "./toolkits-js";
 
 /** Every static asset the pages use, by file name. Pages add theirs here (one module each). */
 const ASSETS: Record<string, { type: string; body: string }> = {
   "app.css": { type: "text/css; charset=utf-8", body: APP_CSS },
   "app.js": { type: "text/javascript; charset=utf-8", body: APP_JS },
+  "runs.css": { type: "text/css; charset=utf-8", body: RUNS_CSS },
+  "sources.js": { type: "text/javascript; charset=utf-8", body: SOURCES_JS },
+  "toolkits.js": { type: "text/javascript; charset=utf-8", body: TOOLKITS_JS },
 };
 
 /** `/assets/<name>`: the stylesheet and scripts, cacheable, never inline (the CSP forbids inline code). */

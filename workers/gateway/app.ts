@@ -14,9 +14,14 @@ import { v1ToolkitApi } from "./routes/v1-toolkit-api";
 import { v1Keys } from "./routes/v1-keys";
 import { v1Runs } from "./routes/v1-runs";
 import { v1Tools } from "./routes/v1-tools";
+import { provideExecutorActions } from "../invoke/builtin/executor-actions";
+import { executorActions } from "./executor-source";
 
 /** Composes the gateway: error model first, then routes. */
 export function createApp(): Hono<AppEnv> {
+  // The executor source's tools run the gateway's management services (approved ones from the
+  // approval workflow, in this same Worker): handed downward so invoke/ imports nothing from here.
+  provideExecutorActions(executorActions);
   const app = new Hono<AppEnv>();
   installErrorModel(app);
   app.route("/", health);

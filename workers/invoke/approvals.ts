@@ -9,6 +9,8 @@ import type { Env } from "../shared/env";
 import { HttpError } from "../shared/problem";
 import { unwrap } from "../shared/result";
 import type { CallOutcome } from "./call";
+import { EXECUTOR_SLUG } from "./builtin/executor-manifest";
+import { shownInput } from "./write-only";
 
 /** How long an approve request waits for the approved call to finish before answering 202. */
 const APPROVE_WAIT_MS = 20_000;
@@ -74,6 +76,11 @@ async function assertMayDecide(env: Env, auth: AuthContext, run: Run, decision: 
   if (!mayDecide(auth, run)) {
     throw new HttpError(403, "forbidden", `only a member of ${run.admission.decidingScope ?? "the deciding scope"} may decide this run`);
   }
+  // A management call acts with the requester's role, so approving one is an administrator's act:
+  // an org owner, or the requester themself as a person (never an ordinary member for someone else).
+  if (decision === "approve" && run.address.startsWith(`${EXECUTOR_SLUG}.`) && auth.identity.role !== "owner" && run.principal.userId !== auth.principal.userId) {
+    throw new HttpError(403, "forbidden", "a call to the executor source changes the platform's configuration; only an org owner or the person who asked may approve it");
+  }
   // Separation of duties, when the deciding policy asks for it: nobody approves their own call.
   const rule = run.admission.rule;
   if (decision === "approve" && rule?.kind === "policy" && run.principal.userId === auth.principal.userId) {
@@ -88,7 +95,8 @@ async function assertMayDecide(env: Env, auth: AuthContext, run: Run, decision: 
 export async function readRun(env: Env, auth: AuthContext, runId: string): Promise<{ run: Run; input: JsonValue | null }> {
   const found = await runLedger(env.RUN_LEDGER, auth.principal.orgId).get(runId);
   if (!found.ok || !canSeeRun(auth, found.value.run)) throw new HttpError(404, "not-found", `no run '${runId}'`);
-  return found.value;
+  // As every reader sees it: write-only arguments stay sealed out of sight.
+  return { run: found.value.run, input: shownInput(found.value.input) };
 }
 
 async function settle(env: Env, orgId: string, runId: string): Promise<CallOutcome> {

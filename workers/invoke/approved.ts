@@ -5,13 +5,15 @@ import { runLedger } from "../../durable-objects/run-ledger/client";
 import { inToolset, toolkitToNarrowing } from "../../core/toolset";
 import { accountDirectory } from "../../durable-objects/account-directory/client";
 import { scopeCatalog } from "../../durable-objects/scope-catalog/client";
-import type { JsonObject, Narrowing, Principal, Run, RunStatus, ToolAddress } from "../../schemas";
+import type { Identity, JsonObject, Narrowing, Principal, Run, RunStatus, ToolAddress } from "../../schemas";
+import type { AuthContext } from "../shared/auth-context";
 import type { Env } from "../shared/env";
 import { unwrap } from "../shared/result";
 import type { ResolvedTool } from "./catalog-view";
 import { policiesFor, resolveAddress } from "./catalog-view";
 import { admissibleTool } from "./destination";
 import { execute } from "./execute";
+import { maskWriteOnly, openWriteOnly } from "./write-only";
 
 /** Transient failures of read tools are retried this many times by the workflow step. */
 export const READ_RETRIES = 3;
@@ -23,7 +25,7 @@ export type ApprovedOutcome = { status: RunStatus; retry?: boolean };
  * membership is re-checked, and the toolkits they were narrowed to (the Run's capabilities) are
  * re-read; a toolkit that is gone narrows to nothing.
  */
-async function requester(env: Env, run: Run, orgId: string): Promise<Principal | null> {
+async function requester(env: Env, run: Run, orgId: string): Promise<{ principal: Principal; identity: Identity } | null> {
   const member = await accountDirectory(env.ACCOUNT_DIRECTORY).identity(run.principal.userId, orgId);
   if (!member.ok) return null;
   const narrowings: Narrowing[] = await Promise.all(
@@ -33,7 +35,7 @@ async function requester(env: Env, run: Run, orgId: string): Promise<Principal |
       return found?.ok ? toolkitToNarrowing(found.value) : { label, tools: [], patterns: [] };
     }),
   );
-  return {
+  const principal: Principal = {
     kind: run.principal.kind,
     credentialId: run.principal.credentialId,
     userId: run.principal.userId,
@@ -41,6 +43,18 @@ async function requester(env: Env, run: Run, orgId: string): Promise<Principal |
     chain: run.scopeChain.map((id, i) => ({ id, kind: i === 0 ? ("org" as const) : ("user" as const) })),
     narrowings,
   };
+  return { principal, identity: member.value };
+}
+
+/**
+ * Who an approved management call (the executor source) acts as: the requester, with their current
+ * role, narrowed as the call was; a person's approval stands in for the `administer` and `approve`
+ * capabilities the agent's credential may lack (DESIGN invariant 9: a person decided), never for
+ * the requester's role (an org change still needs an owner).
+ */
+function approvedActor(who: { principal: Principal; identity: Identity }, run: Run): AuthContext {
+  const toolkit = run.capabilities[0] ?? null;
+  return { principal: who.principal, identity: who.identity, grant: { toolkit, capabilities: ["administer", "approve"] } };
 }
 
 /**
@@ -65,10 +79,10 @@ export async function executeApproved(env: Env, orgId: string, runId: string): P
   };
   if (run.status !== "queued" && run.status !== "running") return { status: run.status };
 
-  const args = (input ?? {}) as JsonObject;
-  if ((await hashValue(args)) !== run.inputHash) return fail("input_mismatch", "stored arguments do not match the approved input hash");
-  const principal = await requester(env, run, orgId);
-  if (!principal) return fail("requester_gone", "the person who asked is no longer a member of the organization");
+  const stored = (input ?? {}) as JsonObject;
+  const who = await requester(env, run, orgId);
+  if (!who) return fail("requester_gone", "the person who asked is no longer a member of the organization");
+  const { principal } = who;
   if (!inToolset(principal.narrowings, run.address as ToolAddress)) {
     return fail("outside_toolkit", "the tool is no longer in the toolkit the call was made with");
   }
@@ -79,6 +93,15 @@ export async function executeApproved(env: Env, orgId: string, runId: string): P
     return fail("tool_gone", "the tool or its connection no longer exists");
   }
   if (resolved.tool.hash !== run.toolHash) return fail("tool_changed", "the tool's definition changed after approval was requested");
+  // The hash binds the call's shape with write-only values masked (call.ts); they are opened only now.
+  const schema = resolved.tool.inputSchema;
+  if ((await hashValue(maskWriteOnly(schema, stored))) !== run.inputHash) return fail("input_mismatch", "stored arguments do not match the approved input hash");
+  let args: JsonObject;
+  try {
+    args = await openWriteOnly(env.VAULT_KEY, orgId, schema, stored);
+  } catch {
+    return fail("input_mismatch", "a sealed argument of this call could not be opened");
+  }
   const decision = admit(principal, await admissibleTool(resolved), await policiesFor(env, principal, resolved.source.slug));
   if (decision.outcome === "reject") return fail(decision.reason.code, decision.reason.message);
 
@@ -91,7 +114,7 @@ export async function executeApproved(env: Env, orgId: string, runId: string): P
     if (!started.ok) return current();
   }
 
-  const result = await execute(env, resolved, args, { orgId, idempotencyKey: run.id });
+  const result = await execute(env, resolved, args, { orgId, idempotencyKey: run.id, actor: approvedActor(who, run) });
   if (result.ok) return { status: unwrap(await ledger.complete(runId, result.value)).status };
   const transient = result.error.code === "upstream_unreachable" || result.error.code === "timeout" || result.status >= 500;
   if (idempotent && transient && run.retries < READ_RETRIES) {

@@ -14,6 +14,7 @@ import { admissibleTool } from "./destination";
 import { allowsLoopback } from "./egress";
 import { startApprovalWorkflow } from "./approvals";
 import { execute } from "./execute";
+import { maskWriteOnly, sealWriteOnly } from "./write-only";
 
 export type CallRequest = {
   address: string;
@@ -74,9 +75,10 @@ export function baseRun(
 }
 
 /** Executes a Run already moved to `running`, then records its outcome before anyone is answered. */
-export async function runToCompletion(env: Env, orgId: string, run: Run, resolved: ResolvedTool, args: JsonObject): Promise<CallOutcome> {
+export async function runToCompletion(env: Env, auth: AuthContext, run: Run, resolved: ResolvedTool, args: JsonObject): Promise<CallOutcome> {
+  const orgId = auth.principal.orgId;
   const ledger = runLedger(env.RUN_LEDGER, orgId);
-  const result = await execute(env, resolved, args, { orgId });
+  const result = await execute(env, resolved, args, { orgId, actor: auth });
   const finishedAt = Date.now();
   if (result.ok) {
     const done = unwrap(await ledger.complete(run.id, result.value));
@@ -99,7 +101,10 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
     policiesFor(env, principal, parsed.source),
   ]);
   const admission = admit(principal, await admissibleTool(resolved), policies);
-  const inputHash = await hashValue(req.args);
+  // Write-only values (a secret handed to a management tool) are hashed, shown and stored only as
+  // "[write-only]" or sealed: the Run binds the call's shape, never the secret (write-only.ts).
+  const schema = resolved.tool.inputSchema;
+  const inputHash = await hashValue(maskWriteOnly(schema, req.args));
   if (req.idempotencyKey) {
     // draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with another request is an error.
     const prior = unwrap(await runLedger(env.RUN_LEDGER, principal.orgId).byIdempotencyKey(req.idempotencyKey));
@@ -123,16 +128,17 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
     const { run: rejected } = await record({ ...run, status: "rejected", error, finishedAt: run.createdAt }, null);
     return { kind: "rejected", run: rejected, issues };
   }
+  const stored = await sealWriteOnly(env.VAULT_KEY, principal.orgId, schema, req.args);
   if (admission.outcome === "require_approval") {
-    const { run: pending, replayed } = await record({ ...run, status: "pending_approval" }, req.args);
+    const { run: pending, replayed } = await record({ ...run, status: "pending_approval" }, stored);
     // The Run is persisted first; its workflow is the durable wait. If starting it fails, deciding
     // the Run starts it then (approvals.ts), so nothing is lost.
     if (!replayed) await startApprovalWorkflow(env, principal.orgId, pending).catch(() => undefined);
     return { kind: "pending", run: pending };
   }
-  const { run: started, replayed } = await record({ ...run, status: "running", startedAt: run.createdAt }, req.args);
+  const { run: started, replayed } = await record({ ...run, status: "running", startedAt: run.createdAt }, stored);
   if (replayed) return replayOutcome(started);
-  return runToCompletion(env, principal.orgId, started, resolved, req.args);
+  return runToCompletion(env, auth, started, resolved, req.args);
 }
 
 /** A retried request with a known idempotency key gets the first attempt's Run, never a second call. */

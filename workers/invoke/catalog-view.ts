@@ -7,6 +7,8 @@ import type { CatalogTool } from "../../durable-objects/scope-catalog/rows";
 import type { Connection, Policy, Principal, Source } from "../../schemas";
 import type { Env } from "../shared/env";
 import { HttpError } from "../shared/problem";
+import { EXECUTOR_SLUG } from "./builtin/executor-manifest";
+import { ensureExecutorSource } from "./builtin/executor-seed";
 
 export type ResolvedTool = {
   address: ParsedAddress;
@@ -44,6 +46,7 @@ export async function resolveAddress(env: Env, principal: Principal, address: Pa
   if (!inToolset(principal.narrowings, address.address)) throw notFound();
   const depth = principal.chain.findIndex((s) => s.id === address.scope);
   if (depth < 0) throw notFound();
+  if (address.source === EXECUTOR_SLUG) await ensureExecutorSource(env, principal.orgId);
   // One round trip per scope, all at once: the connection, and the source with the tool at the
   // connection's scope and every outer one (the nearest wins).
   const scopes = principal.chain.slice(0, depth + 1).map((s) => s.id);
@@ -75,6 +78,7 @@ export type VisibleConnection = { connection: Connection; source: Source };
 
 /** Connections the principal holds, each with the source it reaches (visibility = union over the chain). */
 export async function visibleConnections(env: Env, principal: Principal): Promise<VisibleConnection[]> {
+  await ensureExecutorSource(env, principal.orgId);
   const catalogs = principal.chain.map((s) => scopeCatalog(env.SCOPE_CATALOG, s.id));
   const [connections, sources] = await Promise.all([
     Promise.all(catalogs.map((c) => c.listConnections())),

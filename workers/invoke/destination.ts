@@ -4,12 +4,14 @@ import type { JsonObject, SourceKind, ToolDefinition } from "../../schemas";
 import type { ResolvedTool } from "./catalog-view";
 import { definitionOf } from "./execute";
 import { pluginFor } from "./plugins";
+import { executorDestination } from "./builtin/executor-manifest";
 
 /** Never a real destination, so never one a grant covers. */
 const UNKNOWN = "(no destination: no plugin or an invalid config)";
 
 /** Where a tool sends its request and credential under its source's config, as its plugin says (DESIGN invariant 6). */
 export function destinationFor(kind: SourceKind, config: JsonObject, tool: ToolDefinition): string {
+  if (kind === "executor") return executorDestination(tool.name);
   const plugin = pluginFor(kind);
   const parsed = plugin?.parseConfig(config);
   return plugin && parsed?.ok ? plugin.destination(tool, parsed.config) : UNKNOWN;
@@ -28,6 +30,8 @@ export async function admissibleTool(resolved: ResolvedTool): Promise<Admissible
     placedScope: source.scope,
     connection: { scope: connection.scope, name: connection.name },
     sideEffect: tool.sideEffect,
+    // The built-in executor source changes the platform's own configuration: writes wait for a person.
+    ...(source.kind === "executor" ? { gatesWrites: true } : {}),
     status: tool.status,
     target: { current: await grantTarget(destination, source.auth), granted: tool.granted, moved: tool.moved },
   };

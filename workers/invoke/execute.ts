@@ -7,6 +7,9 @@ import { resolveSecret, scrub } from "./secrets/resolve";
 import type { ResolvedTool } from "./catalog-view";
 import { egressFor, upstreamTimeout } from "./egress";
 import { pluginFor } from "./plugins";
+import { executeExecutorTool } from "./builtin/executor-actions";
+import { writeOnlyValues } from "./write-only";
+import type { AuthContext } from "../shared/auth-context";
 
 export type Execution = { ok: true; value: JsonValue } | { ok: false; error: RunError; status: number };
 
@@ -43,9 +46,12 @@ export async function execute(
   env: Env,
   resolved: ResolvedTool,
   args: JsonObject,
-  opts: { orgId: string; idempotencyKey?: string },
+  opts: { orgId: string; idempotencyKey?: string; actor?: AuthContext },
 ): Promise<Execution> {
   const { source, connection } = resolved;
+  // Write-only arguments (a password, a connection's secret) leave in no result, like a credential.
+  const writeOnly = writeOnlyValues(resolved.tool.inputSchema, args);
+  if (source.kind === "executor") return executeExecutorTool(env, opts.actor, resolved.tool.name, args, writeOnly);
   const plugin = pluginFor(source.kind);
   if (!plugin) return { ok: false, status: 501, error: { code: "unsupported_source", message: `no plugin for ${source.kind} sources` } };
   const config = plugin.parseConfig(source.config);
@@ -54,7 +60,7 @@ export async function execute(
   let credential: Credential | null = null;
   // What was put on the wire: the credential's values, and what the plugin derived from it (a
   // client-credentials access token) as it reports them. Everything that leaves is redacted of all.
-  const secrets: string[] = [];
+  const secrets: string[] = [...writeOnly];
   if (connection.secretRef) {
     const secret = await resolveSecret(env, connection.scope, connection.secretRef, opts.orgId);
     if (!secret.ok) return { ok: false, status: 424, error: { code: "credential_unavailable", message: secret.reason } };

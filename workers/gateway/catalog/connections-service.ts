@@ -7,7 +7,8 @@ import { unwrap } from "../../shared/result";
 import { envSecretPrefix } from "../../invoke/secrets/resolve";
 import { seal } from "../../invoke/secrets/vault";
 import type { ScopeChoice } from "./scope-access";
-import { writableScope } from "./scope-access";
+import { requireWholeAuthority, writableScope } from "./scope-access";
+import { assertNotBuiltin } from "./builtin";
 
 export type ConnectionRequest = {
   scope: ScopeChoice;
@@ -47,6 +48,7 @@ export function assertEnvRefAllowed(auth: AuthContext, which: ScopeChoice, ref: 
 
 export async function createConnection(env: Env, auth: AuthContext, req: ConnectionRequest): Promise<Connection> {
   const scope = writableScope(auth, req.scope);
+  assertNotBuiltin(req.source, "take another connection");
   await assertSourceReachable(env, auth, req.scope, req.source);
   const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
   if (req.secret !== undefined) {
@@ -67,6 +69,7 @@ export async function updateConnectionSecret(
   change: { secret?: string | undefined; secretRef?: string | null | undefined },
 ): Promise<Connection> {
   const scope = writableScope(auth, which);
+  assertNotBuiltin(source, "hold a secret");
   const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
   if (change.secret !== undefined) {
     const sealed = await seal(env.VAULT_KEY, scope, change.secret);
@@ -74,4 +77,18 @@ export async function updateConnectionSecret(
   }
   if (change.secretRef) assertEnvRefAllowed(auth, which, change.secretRef);
   return unwrap(await catalog.updateConnection(source, name, change.secretRef ?? null));
+}
+
+/** Removes a connection (and its vault secret) from one of the caller's scopes. */
+export async function removeConnection(env: Env, auth: AuthContext, which: ScopeChoice, source: string, name: string): Promise<Connection> {
+  const scope = writableScope(auth, which);
+  assertNotBuiltin(source, "lose its connection");
+  return unwrap(await scopeCatalog(env.SCOPE_CATALOG, scope).deleteConnection(source, name));
+}
+
+/** Connections placed in any of the caller's scopes, outer first (visibility is the union, DESIGN §3). */
+export async function listPlacedConnections(env: Env, auth: AuthContext): Promise<Connection[]> {
+  requireWholeAuthority(auth);
+  const lists = await Promise.all(auth.principal.chain.map((s) => scopeCatalog(env.SCOPE_CATALOG, s.id).listConnections()));
+  return lists.flatMap((l) => unwrap(l));
 }

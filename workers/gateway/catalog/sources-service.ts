@@ -1,5 +1,6 @@
 import { isEgressError } from "../../../core/egress";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
+import type { CatalogTool } from "../../../durable-objects/scope-catalog/rows";
 import type { ToolSyncReport } from "../../../durable-objects/scope-catalog/sources";
 import type { CatalogToolDefinition, JsonObject, Source, SourceKind, SourceManifest } from "../../../schemas";
 import { Redactor, credentialValues } from "../../../core/redaction";
@@ -18,7 +19,9 @@ import { pluginFor } from "../../invoke/plugins";
 import { HttpError } from "../../shared/problem";
 import { unwrap } from "../../shared/result";
 import type { ScopeChoice } from "./scope-access";
-import { writableScope } from "./scope-access";
+import { requireWholeAuthority, scopeId, writableScope } from "./scope-access";
+import { assertNotBuiltin } from "./builtin";
+import { ensureExecutorSource } from "../../invoke/builtin/executor-seed";
 
 export type SourceRequest = {
   scope: ScopeChoice;
@@ -153,6 +156,7 @@ export async function refreshSource(
 ): Promise<ToolSyncReport> {
   const { document } = opts;
   const scope = writableScope(auth, which);
+  assertNotBuiltin(slug, "be refreshed");
   const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
   const source = unwrap(await catalog.getSource(slug));
   const stored = document ?? unwrap(await catalog.getDocument(slug)) ?? undefined;
@@ -168,4 +172,53 @@ export async function refreshSource(
       ...(document !== undefined ? { document } : {}),
     }),
   );
+}
+
+/** What awaits a person's review in a source (GET /v1/sources/:slug and the Sources pages). */
+export type SourceReview = { toolCount: number; awaitingReview: string[]; changed: string[]; moved: string[] };
+
+export function reviewOf(tools: ReadonlyArray<Omit<CatalogTool, "invocation">>): SourceReview {
+  return {
+    toolCount: tools.length,
+    awaitingReview: tools.filter((t) => t.status === "awaiting_review").map((t) => t.name),
+    changed: tools.filter((t) => t.changed).map((t) => t.name),
+    // DESIGN invariant 6: tools whose grant a refresh withdrew because their destination or auth moved.
+    moved: tools.filter((t) => t.moved).map((t) => t.name),
+  };
+}
+
+/** Sources placed in any of the caller's scopes, outer first (visibility is the union, DESIGN §3). */
+export async function listPlacedSources(env: Env, auth: AuthContext): Promise<Source[]> {
+  requireWholeAuthority(auth);
+  await ensureExecutorSource(env, auth.principal.orgId);
+  const lists = await Promise.all(auth.principal.chain.map((s) => scopeCatalog(env.SCOPE_CATALOG, s.id).listSources()));
+  return lists.flatMap((l) => unwrap(l));
+}
+
+/** Grants a tool at its current definition, destination and auth: a person's review (invariant 6). */
+export async function grantSourceTool(env: Env, auth: AuthContext, which: ScopeChoice, slug: string, name: string): Promise<Omit<CatalogTool, "invocation">> {
+  const scope = writableScope(auth, which);
+  const { invocation: _i, ...shown } = unwrap(await scopeCatalog(env.SCOPE_CATALOG, scope).grantTool(slug, name));
+  return shown;
+}
+
+/** Removes a source with its tools, document, connections and policies (one catalog transaction). */
+export async function removeSource(env: Env, auth: AuthContext, which: ScopeChoice, slug: string): Promise<{ deleted: string }> {
+  const scope = writableScope(auth, which);
+  assertNotBuiltin(slug, "be removed");
+  return unwrap(await scopeCatalog(env.SCOPE_CATALOG, scope).deleteSource(slug));
+}
+
+/** A source placed in one of the caller's scopes, with its tools (the plugin's invocation data left out). */
+export async function sourceWithTools(
+  env: Env,
+  auth: AuthContext,
+  which: ScopeChoice,
+  slug: string,
+): Promise<{ source: Source; tools: Array<Omit<CatalogTool, "invocation">> }> {
+  requireWholeAuthority(auth);
+  const catalog = scopeCatalog(env.SCOPE_CATALOG, scopeId(auth, which));
+  const source = unwrap(await catalog.getSource(slug));
+  const tools = unwrap(await catalog.listTools(source.slug));
+  return { source, tools: tools.map(({ invocation: _i, ...t }) => t) };
 }

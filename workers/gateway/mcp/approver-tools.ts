@@ -7,6 +7,7 @@ import type { Env } from "../env";
 import { decideRun, mayDecide } from "../../invoke/approvals";
 import { unwrap } from "../../shared/result";
 import { errorResult, outcomeResult, structured, toolError } from "./results";
+import { shownInput } from "../../invoke/write-only";
 
 /**
  * `/mcp?tools=approvals`: the approver's MCP endpoint. A person signed in through OAuth (never an API
@@ -57,7 +58,7 @@ export async function callApproverTool(env: Env, auth: AuthContext, name: string
           reason: r.admission.reason.message,
           requestedBy: r.principal.userId,
           requestedAt: new Date(r.createdAt).toISOString(),
-          arguments: (unwrap(await ledger.get(r.id)).input ?? {}) as JsonValue,
+          arguments: (shownInput(unwrap(await ledger.get(r.id)).input) ?? {}) as JsonValue,
         })),
       );
       return structured({ pending: items });

@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { runLedger } from "../../../durable-objects/run-ledger/client";
 import type { RunFilter } from "../../../durable-objects/run-ledger/ledger";
-import { DecisionBody, RunStatus } from "../../../schemas";
+import { DecisionBody, RecordId, RunStatus, RunSurface } from "../../../schemas";
+import type { AuthContext } from "../../shared/auth-context";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
@@ -13,16 +14,21 @@ import { callOutcomeResponse } from "../respond";
 import { HttpError } from "../../shared/problem";
 import { unwrap } from "../../shared/result";
 
-const RunsQuery = z.object({
+export const RunsQuery = z.object({
   tool: z.string().max(512).optional(),
   status: RunStatus.optional(),
   decision: z.enum(["approve", "deny"]).optional(),
   principal: z.string().max(64).optional(),
+  surface: RunSurface.optional(),
+  /** The child Runs of a code Run. */
+  parent: RecordId.optional(),
   since: z.coerce.number().int().optional(),
   until: z.coerce.number().int().optional(),
   cursor: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+export type RunsQuery = z.infer<typeof RunsQuery>;
 
 /** The ledger filter for a request: members see their own Runs; owners (whole authority) see all. */
 function filterFrom(c: Context<AppEnv>): RunFilter {
@@ -31,8 +37,14 @@ function filterFrom(c: Context<AppEnv>): RunFilter {
     const issue = parsed.error.issues[0];
     throw new HttpError(422, "validation-failed", `query '${issue?.path.join(".")}': ${issue?.message}`);
   }
-  const q = parsed.data;
-  const auth = c.get("auth");
+  return visibleRunsFilter(c.get("auth"), parsed.data);
+}
+
+/**
+ * The one listing rule, for `GET /v1/runs` and the Runs page: an owner with whole authority may
+ * list anyone's Runs (or one person's, `principal`); everyone else lists only their own.
+ */
+export function visibleRunsFilter(auth: AuthContext, q: RunsQuery): RunFilter {
   const owner = auth.identity.role === "owner" && auth.grant.toolkit === null;
   const userId = owner ? q.principal : auth.principal.userId;
   return {
@@ -40,6 +52,8 @@ function filterFrom(c: Context<AppEnv>): RunFilter {
     ...(q.status ? { status: q.status } : {}),
     ...(q.decision ? { decision: q.decision } : {}),
     ...(userId ? { userId } : {}),
+    ...(q.surface ? { surface: q.surface } : {}),
+    ...(q.parent ? { parentRunId: q.parent } : {}),
     ...(q.since !== undefined ? { since: q.since } : {}),
     ...(q.until !== undefined ? { until: q.until } : {}),
     ...(q.cursor !== undefined ? { before: q.cursor } : {}),
