@@ -2,7 +2,9 @@
 // (uploaded, as bench/import-github.ts does) and the Runs page over 10,000 Runs made by real calls
 // to a loopback upstream. Each page is loaded with the owner's session; the figures are time to
 // first byte and to the last byte (loopback, so both are server time plus a local socket), p50/p99.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { CHROMIUM_PATH, launchChromium } from "../test/e2e/chromium";
 import { dirname, join } from "node:path";
 import { verifiedSignUp } from "../test/e2e/mailbox";
 import { removeDataDir, startPlatform } from "../test/e2e/platform";
@@ -12,11 +14,12 @@ import { load, ms, percentile } from "./stats";
 const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 10_000);
 const LOADS = Math.max(30, Number(process.env.BENCH_PAGE_LOADS ?? 50));
 const PASSWORD = "correct horse battery staple";
+const EMAIL = "bench-pages@example.com";
 
 type Session = { cookie: string; csrf: string; key: string; orgId: string };
 
 async function owner(base: string): Promise<Session> {
-  const signup = await verifiedSignUp(base, "bench-pages@example.com", PASSWORD);
+  const signup = await verifiedSignUp(base, EMAIL, PASSWORD);
   if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status}`);
   const cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   const body = (await signup.json()) as { csrfToken: string; org: { id: string } };
@@ -56,6 +59,34 @@ async function measure(base: string, cookie: string, label: string, path: string
   console.log(
     `${label.padEnd(34)} | ${p(loads.map((l) => l.ttfb))} | ${p(loads.map((l) => l.total))}${server.length ? ` | ${ms(percentile(server, 50))}` : " | —"}`,
   );
+}
+
+const BROWSER_LOADS = Math.max(10, Number(process.env.BENCH_PAGE_BROWSER_LOADS ?? 20));
+
+/**
+ * In Chromium with the session cookie: the Navigation Timing entry of each load, from navigation
+ * start to the first response byte, to `domInteractive` (the document parsed, scripts deferred to
+ * after it) and to the load event (stylesheet and scripts fetched and run).
+ */
+async function measureInBrowser(browser: Browser, base: string, label: string, path: string): Promise<void> {
+  const context = await browser.newContext({ baseURL: base });
+  const page = await context.newPage();
+  // Signed in the way a person is: the log-in form (the session cookie is HttpOnly and __Host-).
+  await page.goto("/login");
+  await page.locator("#email").fill(EMAIL);
+  await page.locator("#password").fill(PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.getByRole("button", { name: "Log in" }).click()]);
+  const loads: Array<{ ttfb: number; interactive: number; loaded: number }> = [];
+  for (let i = 0; i < 3 + BROWSER_LOADS; i++) {
+    await page.goto(path, { waitUntil: "load" });
+    const t = await page.evaluate<{ ttfb: number; interactive: number; loaded: number }>(
+      `(() => { const n = performance.getEntriesByType("navigation")[0]; return { ttfb: n.responseStart, interactive: n.domInteractive, loaded: n.loadEventEnd || n.loadEventStart }; })()`,
+    );
+    if (i >= 3) loads.push(t);
+  }
+  await context.close();
+  const p = (xs: number[]): string => `${ms(percentile(xs, 50)).padStart(9)} | ${ms(percentile(xs, 99)).padStart(9)}`;
+  console.log(`${label.padEnd(34)} | ${p(loads.map((l) => l.ttfb))} | ${p(loads.map((l) => l.interactive))} | ${ms(percentile(loads.map((l) => l.loaded), 50))}`);
 }
 
 export async function pagesBench(): Promise<void> {
@@ -111,6 +142,21 @@ export async function pagesBench(): Promise<void> {
     const middle = deep.runs[0]?.id;
     if (newest) await measure(base, me.cookie, "/runs/<id> (newest Run)", `/runs/${newest}`);
     if (middle) await measure(base, me.cookie, "/runs/<id> (a middle Run)", `/runs/${middle}`);
+
+    if (!existsSync(CHROMIUM_PATH)) {
+      console.log(`  (no Chromium at ${CHROMIUM_PATH}: time to interactive not measured)`);
+    } else {
+      const browser = await launchChromium();
+      try {
+        console.log(`\nin Chromium (${BROWSER_LOADS} loads each after 3 warm-ups; Navigation Timing from navigation start)`);
+        console.log("page                               | TTFB p50  | TTFB p99  | interactive p50 | interactive p99 | load p50");
+        if (toolsPage) await measureInBrowser(browser, base, "/tools (GitHub catalog)", "/tools");
+        await measureInBrowser(browser, base, "/runs (newest 50)", "/runs");
+        if (newest) await measureInBrowser(browser, base, "/runs/<id> (newest Run)", `/runs/${newest}`);
+      } finally {
+        await browser.close();
+      }
+    }
   } finally {
     await Promise.all([platform.stop(), pets.close()]);
     removeDataDir(platform.dataDir);
