@@ -69,7 +69,8 @@ export function buildTool(name: string, site: OperationSite, ctx: BuildContext):
   if (inputDefs !== undefined) inputSchema.$defs = inputDefs;
 
   const success = successResponse(ctx.root, operation.responses, where);
-  const outputSchema = success === undefined ? undefined : selfContained(ctx.registry, success.schema);
+  const output = success === undefined ? undefined : boundedOutput(ctx.registry, success.schema);
+  const outputSchema = output?.schema;
 
   const invocation: Invocation = { method, path, server, params: params.params };
   if (body !== undefined) {
@@ -80,7 +81,7 @@ export function buildTool(name: string, site: OperationSite, ctx: BuildContext):
 
   const definition: Omit<ToolDefinition, "hash"> = {
     name,
-    description: describe(operation),
+    description: output?.omitted ? [describe(operation), `(${output.omitted})`].filter((p) => p !== "").join("\n\n") : describe(operation),
     inputSchema,
     sideEffect: sideEffectOf(method),
     invocation: invocationJson(invocation),
@@ -97,6 +98,24 @@ function withDescription(schema: JsonValue, description: string | undefined): Js
 }
 
 /** A response schema with the `$defs` it needs; a non-object root (`true`) is wrapped in `allOf`. */
+/**
+ * Output schemas larger than this are left out (the tool still imports and its result is returned
+ * as is; its declarations say `unknown`): a tool's output is the transitive closure of what its
+ * response references, which for a densely linked spec is the whole component graph per tool
+ * (Stripe: ~670 KB for 280 of its 452 operations, 176 MB in all). GitHub's largest is ~84 KB.
+ */
+export const MAX_OUTPUT_SCHEMA_CHARS = 128 * 1024;
+
+function boundedOutput(registry: SchemaRegistry, schema: JsonValue): { schema?: JsonObject; omitted?: string } {
+  const refs = new Set<string>();
+  const rewritten = registry.rewrite(schema, refs);
+  const chars = JSON.stringify(rewritten).length + registry.definitionsChars(refs);
+  if (chars > MAX_OUTPUT_SCHEMA_CHARS) {
+    return { omitted: `Output schema left out: ${Math.round(chars / 1024)} KB of JSON Schema, over the ${MAX_OUTPUT_SCHEMA_CHARS / 1024} KB kept per tool.` };
+  }
+  return { schema: selfContained(registry, schema) };
+}
+
 function selfContained(registry: SchemaRegistry, schema: JsonValue): JsonObject {
   const refs = new Set<string>();
   const rewritten = registry.rewrite(schema, refs);

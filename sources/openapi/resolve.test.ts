@@ -215,3 +215,42 @@ describe("Swagger 2.0", () => {
     ]);
   });
 });
+
+describe("a densely linked spec (every response reaches the whole component graph, as in Stripe's)", () => {
+  // 300 components, each linking to the next and holding a few dozen properties: any response
+  // schema's closure is ~300 KB of JSON Schema.
+  const components: Record<string, unknown> = {};
+  for (let i = 0; i < 300; i++) {
+    const properties: Record<string, unknown> = { next: { $ref: `#/components/schemas/c${(i + 1) % 300}` } };
+    for (let p = 0; p < 30; p++) properties[`field_${p}`] = { type: "string", description: `Field ${p} of component ${i}.` };
+    components[`c${i}`] = { type: "object", properties };
+  }
+  const spec = JSON.stringify({
+    openapi: "3.0.3",
+    info: { title: "Linked", version: "1" },
+    servers: [{ url: "https://api.example.com" }],
+    components: { schemas: { ...components, small: { type: "object", properties: { id: { type: "string" } } } } },
+    paths: {
+      "/things/{id}": {
+        get: {
+          operationId: "getThing",
+          summary: "Get a thing",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/c0" } } } } },
+        },
+      },
+      "/small": { get: { operationId: "getSmall", responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/small" } } } } } } },
+    },
+  });
+
+  it("imports the tool without its oversized output schema and says so in its description; small outputs are kept", async () => {
+    const m = await resolve(spec);
+    const big = tool(m, "getThing");
+    expect(big.outputSchema).toBeUndefined();
+    expect(big.description).toMatch(/^Get a thing\n\n\(Output schema left out: \d+ KB of JSON Schema, over the 128 KB kept per tool\.\)$/);
+    // The input is unaffected, and the tool stays small enough to store.
+    expect(big.inputSchema).toMatchObject({ properties: { id: { type: "string" } }, required: ["id"] });
+    expect(JSON.stringify(big).length).toBeLessThan(4096);
+    expect(tool(m, "getSmall").outputSchema).toMatchObject({ $ref: "#/$defs/small", $defs: { small: { type: "object" } } });
+  });
+});

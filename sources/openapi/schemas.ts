@@ -51,6 +51,24 @@ export class SchemaRegistry {
   /** The `$defs` section for a tool schema: the transitive closure of `refs`, sorted by key. */
   definitions(refs: ReadonlySet<string>): JsonObject | undefined {
     if (refs.size === 0) return undefined;
+    const seen = this.#closure(refs);
+    const out: JsonObject = {};
+    for (const key of [...seen].sort()) out[key] = this.#definition(key).schema;
+    return out;
+  }
+
+  /**
+   * How many characters of JSON `$defs` for `refs` would take, without building it: each
+   * definition's size is measured once per document (a tool's output closure can be the whole
+   * component graph: Stripe's is ~670 KB per tool).
+   */
+  definitionsChars(refs: ReadonlySet<string>): number {
+    let chars = 0;
+    for (const key of this.#closure(refs)) chars += this.#chars(key);
+    return chars;
+  }
+
+  #closure(refs: ReadonlySet<string>): Set<string> {
     const seen = new Set<string>();
     const queue = [...refs];
     for (let key = queue.pop(); key !== undefined; key = queue.pop()) {
@@ -58,9 +76,18 @@ export class SchemaRegistry {
       seen.add(key);
       queue.push(...this.#definition(key).refs);
     }
-    const out: JsonObject = {};
-    for (const key of [...seen].sort()) out[key] = this.#definition(key).schema;
-    return out;
+    return seen;
+  }
+
+  readonly #sizes = new Map<string, number>();
+
+  #chars(key: string): number {
+    let size = this.#sizes.get(key);
+    if (size === undefined) {
+      size = JSON.stringify(key).length + 1 + JSON.stringify(this.#definition(key).schema).length + 1;
+      this.#sizes.set(key, size);
+    }
+    return size;
   }
 
   #definition(key: string): Definition {
