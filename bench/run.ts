@@ -7,6 +7,7 @@ import { importGithub } from "./import-github";
 import { importMemory } from "./import-memory";
 import { mcpBench } from "./mcp";
 import { pagesBench } from "./pages";
+import { searchBench } from "./search";
 
 const only = process.argv[2];
 if (!only || only === "import") await importGithub();
@@ -18,3 +19,4 @@ if (!only || only === "approvals") await approvalBench();
 if (!only || only === "code") await codeModeBench();
 if (!only || only === "routes") await toolkitRoutesBench();
 if (!only || only === "pages") await pagesBench();
+if (!only || only === "search") await searchBench();
