@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { client, signUpWithKey } from "../test/e2e/api";
 import { removeDataDir, startPlatform } from "../test/e2e/platform";
 import type { Labelled } from "./search-queries";
-import { SEARCH_SETS } from "./search-queries";
+import { HELD_OUT, SEARCH_SETS } from "./search-queries";
 import { ms, percentile } from "./stats";
 
 const ROOT = dirname(import.meta.dirname);
@@ -80,6 +80,17 @@ export async function searchBench(): Promise<void> {
     }
     console.log(`all      | ${String(all.n).padStart(7)} | ${`${all.top1} (${Math.round((100 * all.top1) / all.n)}%)`.padStart(20)} | ${`${all.top5} (${Math.round((100 * all.top5) / all.n)}%)`.padStart(13)} | ${`${all.wide1} (${Math.round((100 * all.wide1) / all.n)}%)`.padStart(20)} | ${all.wide5} (${Math.round((100 * all.wide5) / all.n)}%)`);
     for (const m of misses) console.log(`  miss (top-5, within the API): ${m}`);
+    const held = { n: 0, top1: 0, top5: 0 };
+    const heldMisses: string[] = [];
+    for (const set of HELD_OUT) {
+      const t = await score(set.api, set.queries, true);
+      held.n += set.queries.length;
+      held.top1 += t.top1;
+      held.top5 += t.top5;
+      heldMisses.push(...t.misses.map((m) => `${set.api}: ${m}`));
+    }
+    console.log(`held-out set (${held.n} queries written after tuning, within each API): top-1 ${held.top1} (${Math.round((100 * held.top1) / held.n)}%), top-5 ${held.top5} (${Math.round((100 * held.top5) / held.n)}%)`);
+    for (const m of heldMisses) console.log(`  held-out miss: ${m}`);
 
     const queries = SEARCH_SETS.flatMap((s) => s.queries.map((q) => q.query));
     for (const q of queries.slice(0, 20)) await ask(q);

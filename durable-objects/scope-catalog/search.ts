@@ -1,4 +1,5 @@
 import type { JsonObject, SideEffect, ToolStatus } from "../../schemas";
+import { expandAbbreviation, meanings, routeWords, synonyms } from "./vocabulary";
 
 // Full-text search over this scope's tools (FTS5 table `tools_fts`, migration 0003). Raw SQL: drizzle
 // does not model virtual tables.
@@ -36,16 +37,21 @@ const RERANK_POOL = 400;
 /** Words that carry no meaning for finding a tool; left out of queries so they don't swamp ranking. */
 const STOP_WORDS = new Set(["a", "an", "the", "to", "for", "of", "in", "on", "by", "with", "and", "or", "my", "me", "i", "is", "it", "from", "into", "all"]);
 
-export function indexTool(sql: SqlStorage, source: string, tool: { name: string; description: string; inputSchema?: JsonObject | null }): void {
+export function indexTool(
+  sql: SqlStorage,
+  source: string,
+  tool: { name: string; description: string; inputSchema?: JsonObject | null; invocation?: JsonObject | null },
+): void {
   sql.exec("DELETE FROM tools_fts WHERE source = ? AND name = ?", source, tool.name);
   sql.exec(
-    "INSERT INTO tools_fts (source, name, words, title, description, params) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO tools_fts (source, name, words, title, description, params, route) VALUES (?, ?, ?, ?, ?, ?, ?)",
     source,
     tool.name,
     nameWords(tool.name),
     titleOf(tool.description),
     tool.description,
     paramNames(tool.inputSchema),
+    routeWords(tool.invocation),
   );
 }
 
@@ -62,24 +68,38 @@ export function rebuildIndex(sql: SqlStorage): void {
   const indexed = sql.exec<{ n: number }>("SELECT count(*) AS n FROM tools_fts").one().n;
   const tools = sql.exec<{ n: number }>("SELECT count(*) AS n FROM tools").one().n;
   if (indexed > 0 || tools === 0) return;
-  const rows = sql.exec<{ source: string; name: string; description: string; input_schema: string | null }>(
-    "SELECT s.slug AS source, t.name, t.description, t.input_schema FROM tools t JOIN sources s ON s.id = t.source_id",
+  const rows = sql.exec<{ source: string; name: string; description: string; input_schema: string | null; invocation: string | null }>(
+    "SELECT s.slug AS source, t.name, t.description, t.input_schema, t.invocation FROM tools t JOIN sources s ON s.id = t.source_id",
   );
   for (const row of rows) {
-    indexTool(sql, row.source, { name: row.name, description: row.description, inputSchema: row.input_schema ? (JSON.parse(row.input_schema) as JsonObject) : null });
+    indexTool(sql, row.source, {
+      name: row.name,
+      description: row.description,
+      inputSchema: row.input_schema ? (JSON.parse(row.input_schema) as JsonObject) : null,
+      invocation: row.invocation ? (JSON.parse(row.invocation) as JsonObject) : null,
+    });
   }
 }
 
-/** Each query word as a prefix term, OR-ed: bm25 ranks tools matching more (and rarer) words higher. */
-function matchExpression(query: string): string | null {
+/** A query's meaningful words, abbreviations spelled out ("open a PR" → open, pull, request). */
+function queryWords(query: string): string[] {
   const all = nameWords(query)
     .toLowerCase()
     .split(" ")
-    .filter((w) => w.length > 0);
+    .filter((w) => w.length > 0)
+    .flatMap(expandAbbreviation);
   const meaningful = all.filter((w) => !STOP_WORDS.has(w));
-  const words = (meaningful.length ? meaningful : all).slice(0, 16);
+  return [...new Set(meaningful.length ? meaningful : all)].slice(0, 16);
+}
+
+/**
+ * Each query word, and each verb's synonyms, as a prefix term, OR-ed: bm25 ranks tools matching more
+ * (and rarer) words higher; the re-ranker then compares meanings.
+ */
+function matchExpression(query: string): string | null {
+  const terms = new Set(queryWords(query).flatMap(synonyms));
   // Prefix terms for longer words (so "repo" finds "repository"), exact for short ones.
-  return words.length ? words.map((w) => (w.length >= 3 ? `"${w}"*` : `"${w}"`)).join(" OR ") : null;
+  return terms.size ? [...terms].map((w) => (w.length >= 3 ? `"${w}"*` : `"${w}"`)).join(" OR ") : null;
 }
 
 /**
@@ -91,10 +111,10 @@ export function searchTools(sql: SqlStorage, query: string, opts: { source?: str
   const bySource = opts.source !== undefined;
   // bm25 picks a pool of candidates; the re-ranker orders the pool, then the page is cut from it.
   const pool = Math.max(RERANK_POOL, opts.offset + opts.limit);
-  type Row = { source: string; name: string; description: string; side_effect: string; status: string; score: number };
+  type Row = { source: string; name: string; description: string; side_effect: string; status: string; score: number; route?: string };
   const cursor = match
     ? sql.exec<Row>(
-        `SELECT f.source, f.name, t.description, t.side_effect, t.status, bm25(tools_fts, 0, 0, 10.0, 6.0, 1.0, 3.0) AS score
+        `SELECT f.source, f.name, f.route, t.description, t.side_effect, t.status, bm25(tools_fts, 0, 0, 10.0, 6.0, 1.0, 3.0, 8.0) AS score
          FROM tools_fts f JOIN sources s ON s.slug = f.source JOIN tools t ON t.source_id = s.id AND t.name = f.name
          WHERE tools_fts MATCH ? ${bySource ? "AND f.source = ?" : ""}
          ORDER BY score, f.source, f.name LIMIT ?`,
@@ -106,7 +126,8 @@ export function searchTools(sql: SqlStorage, query: string, opts: { source?: str
          ORDER BY s.slug, t.name LIMIT ? OFFSET ?`,
         ...(bySource ? [opts.source, opts.limit, opts.offset] : [opts.limit, opts.offset]),
       );
-  const hits = cursor.toArray().map((r) => ({
+  const rows = cursor.toArray();
+  const hits = rows.map((r) => ({
     source: r.source,
     name: r.name,
     description: r.description,
@@ -114,7 +135,9 @@ export function searchTools(sql: SqlStorage, query: string, opts: { source?: str
     status: r.status as ToolStatus,
     score: r.score,
   }));
-  return match ? rerank(query, hits).slice(opts.offset, opts.offset + opts.limit) : hits;
+  if (!match) return hits;
+  const routes = new Map(rows.map((r) => [`${r.source}/${r.name}`, r.route ?? ""]));
+  return rerank(query, hits, (h) => routes.get(`${h.source}/${h.name}`) ?? "").slice(opts.offset, opts.offset + opts.limit);
 }
 
 /** Lowercase words with a light stem (plural "s"), for comparing a query with a title. */
@@ -123,26 +146,45 @@ function stems(text: string): string[] {
     .toLowerCase()
     .split(" ")
     .filter((w) => w.length > 0 && !STOP_WORDS.has(w))
-    .map((w) => (w.length > 3 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w));
+    .map(stem);
+}
+
+function stem(w: string): string {
+  if (w.length > 4 && w.endsWith("ies")) return `${w.slice(0, -3)}y`;
+  return w.length > 3 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w;
+}
+
+/** Everything a set of words means (vocabulary.ts): each word's verb groups, or the word itself. */
+function meaningSet(words: readonly string[]): Set<string> {
+  return new Set(words.flatMap((w) => meanings(w)));
 }
 
 /**
- * bm25 finds candidates; this orders them the way a person reads a catalog: a tool whose title says
- * what was asked, and little else, comes first ("get a repository" → "Get a repository" before
- * "Get a repository secret"). Scores stay "lower is better".
+ * bm25 finds candidates; this orders them the way a person reads a catalog: a tool whose title (or,
+ * without one, its name and HTTP route) says what was asked, and little else, comes first ("get a
+ * repository" → "Get a repository" before "Get a repository secret"). Words are compared by meaning,
+ * so "remove" matches "delete" and "open a PR" matches "Create a pull request". Scores stay "lower
+ * is better".
  */
-function rerank(query: string, hits: SearchHit[]): SearchHit[] {
-  const q = new Set(stems(query));
-  if (q.size === 0 || hits.length === 0) return hits;
+function rerank(query: string, hits: SearchHit[], routeOf: (hit: SearchHit) => string): SearchHit[] {
+  const asked = [...new Set(queryWords(query).map(stem))];
+  if (asked.length === 0 || hits.length === 0) return hits;
   const worst = Math.max(...hits.map((h) => Math.abs(h.score)), 1e-9);
+  const covered = (words: Set<string>): number => asked.filter((w) => meanings(w).some((m) => words.has(m))).length;
+  const askedMeanings = meaningSet(asked);
   const scored = hits.map((h) => {
-    const title = new Set(stems(titleOf(h.description)));
-    const name = new Set(stems(h.name));
-    const inTitle = [...q].filter((w) => title.has(w)).length;
-    const inName = [...q].filter((w) => name.has(w)).length;
-    const coverage = inTitle / q.size;
-    const precision = title.size ? inTitle / title.size : 0;
-    const relevance = Math.abs(h.score) / worst + 1.5 * coverage + 1.0 * precision + 0.5 * (inName / q.size);
+    const title = meaningSet(stems(titleOf(h.description)));
+    const name = meaningSet(stems(h.name));
+    const route = meaningSet(stems(routeOf(h)));
+    const inTitle = covered(new Set([...title, ...route]));
+    const inName = covered(name);
+    const coverage = inTitle / asked.length;
+    // Precision: how much of what the tool says it does is what was asked, by its title, its name or
+    // its route, whichever says it most plainly ("delete customers" beats "delete customers discount").
+    const plain = (words: Set<string>): number => (words.size ? Math.min(1, countIn(words) / words.size) : 0);
+    const countIn = (words: Set<string>): number => [...words].filter((w) => askedMeanings.has(w)).length;
+    const precision = Math.max(plain(title), plain(name), plain(route));
+    const relevance = Math.abs(h.score) / worst + 1.5 * coverage + 1.0 * precision + 0.75 * (inName / asked.length);
     return { ...h, score: -relevance };
   });
   return scored.sort((a, b) => a.score - b.score || a.source.localeCompare(b.source) || a.name.localeCompare(b.name));
