@@ -8,6 +8,7 @@ import { importMemory } from "./import-memory";
 import { mcpBench } from "./mcp";
 import { pagesBench } from "./pages";
 import { searchBench } from "./search";
+import { corpusBench } from "./corpus";
 
 const only = process.argv[2];
 if (!only || only === "import") await importGithub();
@@ -20,3 +21,5 @@ if (!only || only === "code") await codeModeBench();
 if (!only || only === "routes") await toolkitRoutesBench();
 if (!only || only === "pages") await pagesBench();
 if (!only || only === "search") await searchBench();
+// Not in the default run: it reads ~2,600 documents (minutes); `npm run bench corpus`.
+if (only === "corpus") await corpusBench();

