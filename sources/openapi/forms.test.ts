@@ -81,6 +81,20 @@ describe("form bodies, header and cookie parameters, server variables", () => {
     expect(rebased.tools[0]?.invocation.server).toBe("https://forms.internal.example.com/api");
   });
 
+  it("resolves an uploaded document's relative and empty servers against the URL it says it was published at (info.x-origin)", async () => {
+    const relative = forms.replace('"{scheme}://{tenant}.forms.example.com:{port}/api"', "/api");
+    const withOrigin = relative.replace(/^info:\n/m, 'info:\n  x-origin:\n    - url: "https://docs.example.com/specs/forms.yaml"\n');
+    expect(withOrigin).not.toBe(relative);
+    const m = await resolve({}, withOrigin);
+    expect(m.tools[0]?.invocation.server).toBe("https://docs.example.com/api");
+    // An empty server URL means "/", never the document's own path.
+    const empty = withOrigin.replace("- url: /api", '- url: ""');
+    expect(empty).not.toBe(withOrigin);
+    expect((await resolve({}, empty)).tools[0]?.invocation.server).toBe("https://docs.example.com");
+    // An origin that is not http(s) is no base: the precise error stays.
+    await expect(resolve({}, withOrigin.replace("https://docs.example.com/specs/forms.yaml", "file:///etc/forms.yaml"))).rejects.toThrow("needs `baseUrl`");
+  });
+
   it("resolves a relative server against the URL the document was fetched from", async () => {
     const relative = forms.replace('"{scheme}://{tenant}.forms.example.com:{port}/api"', "/api");
     const fetch = async (): Promise<Response> => new Response(relative);

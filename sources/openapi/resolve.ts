@@ -12,7 +12,7 @@ import type { OperationSite } from "./operation";
 import { buildTool, METHODS } from "./operation";
 import { deref } from "./pointer";
 import { SchemaRegistry } from "./schemas";
-import { serverUrl } from "./servers";
+import { declaredOrigin, serverUrl } from "./servers";
 
 /** Counted before any tool is built, so an oversized document costs no schema work. */
 const MAX_TOOLS = MAX_SOURCE_TOOLS;
@@ -20,7 +20,10 @@ const PROGRESS_EVERY = 100;
 
 /** Document → manifest: one tool per operation, named, described, schema'd and hashed. */
 export async function resolveTools(config: OpenApiConfig, ctx: SourceContext): Promise<SourceManifest> {
-  const { root, url } = await loadDocument(config, ctx);
+  const loaded = await loadDocument(config, ctx);
+  const { root } = loaded;
+  // An uploaded document's relative servers resolve against where it says it was published.
+  const url = loaded.url ?? declaredOrigin(root);
   const sites = operationSites(root);
   if (sites.length > MAX_TOOLS) {
     throw new PluginError("unsupported", `the document describes ${sites.length} operations; at most ${MAX_TOOLS} are supported`);
