@@ -125,52 +125,42 @@ export const sourcesPages = new Hono<AppEnv>()
       return c.html(sourceDetailPage(auth, signedIn(c, auth), source, which, tools, known ? { notice } : {}));
     });
   })
-  .post("/sources/:slug/refresh", async (c) => {
-    const auth = await pageAuth(c);
-    if (!auth) return loginRedirect(c);
-    return htmlOnError(c, auth, "/sources", async () => {
-      const which = scopeQuery(c.req.query("scope"));
-      const slug = c.req.param("slug");
-      return formAction(
-        async () => {
-          await readForm(c, z.object({}));
-          // The page shows the refresh's answer itself: what was added, changed, moved and removed.
-          const report = await refreshSource(c.env, auth, which, slug);
-          return renderDetail(c, auth, which, slug, { report });
-        },
-        (error, status) => renderDetail(c, auth, which, slug, { error }, status),
-      );
-    });
-  })
-  .post("/sources/:slug/grant", async (c) => {
-    const auth = await pageAuth(c);
-    if (!auth) return loginRedirect(c);
-    return htmlOnError(c, auth, "/sources", async () => {
-      const which = scopeQuery(c.req.query("scope"));
-      const slug = c.req.param("slug");
-      return formAction(
-        async () => {
-          const { tool } = await readForm(c, z.object({ tool: ToolName }));
-          await grantSourceTool(c.env, auth, which, slug, tool);
-          return c.redirect(detailPath(slug, which, `&granted=${encodeURIComponent(tool)}#tool-${encodeURIComponent(tool)}`), 303);
-        },
-        (error, status) => renderDetail(c, auth, which, slug, { error }, status),
-      );
-    });
-  })
-  .post("/sources/:slug/remove", async (c) => {
-    const auth = await pageAuth(c);
-    if (!auth) return loginRedirect(c);
-    return htmlOnError(c, auth, "/sources", async () => {
-      const which = scopeQuery(c.req.query("scope"));
-      const slug = c.req.param("slug");
-      return formAction(
-        async () => {
-          await readForm(c, z.object({}));
-          await removeSource(c.env, auth, which, slug);
-          return c.redirect(`/sources?removed=${slug}`, 303);
-        },
-        (error, status) => renderDetail(c, auth, which, slug, { error }, status),
-      );
-    });
+  .post("/sources/:slug/refresh", (c) =>
+    sourceAction(c, async (auth, which, slug) => {
+      await readForm(c, z.object({}));
+      // The page shows the refresh's answer itself: what was added, changed, moved and removed.
+      const report = await refreshSource(c.env, auth, which, slug);
+      return renderDetail(c, auth, which, slug, { report });
+    }),
+  )
+  .post("/sources/:slug/grant", (c) =>
+    sourceAction(c, async (auth, which, slug) => {
+      const { tool } = await readForm(c, z.object({ tool: ToolName }));
+      await grantSourceTool(c.env, auth, which, slug, tool);
+      return c.redirect(detailPath(slug, which, `&granted=${encodeURIComponent(tool)}#tool-${encodeURIComponent(tool)}`), 303);
+    }),
+  )
+  .post("/sources/:slug/remove", (c) =>
+    sourceAction(c, async (auth, which, slug) => {
+      await readForm(c, z.object({}));
+      await removeSource(c.env, auth, which, slug);
+      return c.redirect(`/sources?removed=${slug}`, 303);
+    }),
+  );
+
+/**
+ * A form posted from a source's page: signed in (else the log-in page), the scope and slug from the
+ * URL, and a refusal shown on the source's page itself with its status.
+ */
+async function sourceAction(c: Context<AppEnv>, act: (auth: AuthContext, which: ScopeChoice, slug: string) => Promise<Response>): Promise<Response> {
+  const auth = await pageAuth(c);
+  if (!auth) return loginRedirect(c);
+  return htmlOnError(c, auth, "/sources", async () => {
+    const which = scopeQuery(c.req.query("scope"));
+    const slug = c.req.param("slug") ?? "";
+    return formAction(
+      () => act(auth, which, slug),
+      (error, status) => renderDetail(c, auth, which, slug, { error }, status),
+    );
   });
+}
