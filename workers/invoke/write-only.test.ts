@@ -54,3 +54,19 @@ describe("write-only arguments", () => {
     expect(maskWriteOnly(plain, a)).toBe(a);
   });
 });
+
+describe("writeOnlyPaths on a hostile schema", () => {
+  it("stops after a bounded number of nodes when shared definitions fan out exponentially", () => {
+    // Each level's ten properties all refer to the next level: 10^12 paths by naive walking.
+    const $defs: Record<string, unknown> = {};
+    for (let level = 0; level < 12; level++) {
+      const properties: Record<string, unknown> = {};
+      for (let p = 0; p < 10; p++) properties[`p${p}`] = { $ref: `#/$defs/l${level + 1}` };
+      $defs[`l${level}`] = { type: "object", properties };
+    }
+    $defs.l12 = { type: "string", writeOnly: true };
+    // Unbounded, this walk would not finish within the test's timeout; bounded, it returns what it reached.
+    const paths = writeOnlyPaths({ $ref: "#/$defs/l0", $defs } as never);
+    expect(paths.length).toBeLessThanOrEqual(5_000);
+  });
+});

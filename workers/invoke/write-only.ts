@@ -29,13 +29,26 @@ function deref(root: Schema, node: Schema): Schema {
   return isObject(target) ? target : node;
 }
 
+/**
+ * Schema nodes one walk visits at most. Shared `$defs` make an imported schema a DAG that a walk by
+ * path can revisit exponentially often (ten properties each referring to a definition with ten
+ * more…); the walk stops at this many nodes, whatever the schema (DESIGN invariant 10).
+ */
+const MAX_NODES = 5_000;
+
+/** Paths found per schema object: a call walks its tool's schema once, not once per use. */
+const found = new WeakMap<object, Path[]>();
+
 /** The property paths an input schema marks write-only (through properties, allOf and local $refs). */
 export function writeOnlyPaths(schema: JsonObject | null | undefined): Path[] {
   if (!schema) return [];
+  const known = found.get(schema);
+  if (known) return known;
   const root = schema as Schema;
   const out: Path[] = [];
+  let visits = 0;
   const walk = (node: unknown, path: Path, depth: number, seen: ReadonlySet<unknown>): void => {
-    if (!isObject(node) || depth > MAX_DEPTH) return;
+    if (!isObject(node) || depth > MAX_DEPTH || ++visits > MAX_NODES) return;
     const resolved = deref(root, node);
     if (seen.has(resolved)) return;
     const next = new Set(seen).add(resolved);
@@ -51,6 +64,7 @@ export function writeOnlyPaths(schema: JsonObject | null | undefined): Path[] {
     }
   };
   walk(root, [], 0, new Set());
+  found.set(schema, out);
   return out;
 }
 
