@@ -30,3 +30,19 @@ export function maskSealed<T extends JsonValue | null>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => maskSealed(v)) as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSealed(v as JsonValue)])) as T;
 }
+
+/**
+ * Where a caller's own arguments hold something shaped like a sealed box (JSON-pointer-ish paths).
+ * Only the platform seals: a caller's look-alike would be hashed and shown as "[write-only]", hiding
+ * its content from the person approving the call, so such arguments are refused (workers/invoke/arguments.ts).
+ */
+export function sealedLookalikes(value: JsonValue, path = "arguments", out: string[] = []): string[] {
+  if (out.length >= 5 || value === null || typeof value !== "object") return out;
+  if (sealedBox(value)) {
+    out.push(path);
+    return out;
+  }
+  if (Array.isArray(value)) value.forEach((v, i) => sealedLookalikes(v, `${path}[${i}]`, out));
+  else for (const [k, v] of Object.entries(value)) sealedLookalikes(v as JsonValue, `${path}.${k}`, out);
+  return out;
+}

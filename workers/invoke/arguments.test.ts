@@ -107,3 +107,16 @@ describe("validateArguments against schemas from untrusted upstreams", () => {
     expect((globalThis as { RegExp: RegExpConstructor }).RegExp).toBe(native);
   });
 });
+
+describe("sealed look-alikes in a caller's arguments", () => {
+  it("refuses them, naming where, so nothing a caller sends is hidden from the person approving it", () => {
+    const box = { $sealed: { id: "sec_x", ciphertext: "payload the approver would not see", iv: "iv" } };
+    expect(validateArguments({ type: "object" }, { note: box, list: [1, box] })).toEqual([
+      { path: "arguments.note", message: 'an object with only "$sealed" is reserved for values the platform sealed' },
+      { path: "arguments.list[1]", message: 'an object with only "$sealed" is reserved for values the platform sealed' },
+    ]);
+    expect(validateArguments(undefined, { note: box })).toHaveLength(1);
+    // An object that merely has such a key beside others is ordinary data.
+    expect(validateArguments({ type: "object" }, { note: { $sealed: box.$sealed, other: 1 } })).toEqual([]);
+  });
+});

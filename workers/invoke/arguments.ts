@@ -1,6 +1,7 @@
 import { Validator, format } from "@cfworker/json-schema";
 import { isDomainError } from "../../core/errors";
 import { withLinearRegExp } from "../../core/regex";
+import { SEALED_KEY, sealedLookalikes } from "../../core/write-only";
 import type { JsonObject } from "../../schemas";
 
 export type ArgumentIssue = { path: string; message: string };
@@ -30,6 +31,8 @@ format.url = (value: string): boolean => {
  * on the backtracking native RegExp: the schema comes from an upstream and the arguments from a caller.
  */
 export function validateArguments(schema: JsonObject | undefined, args: JsonObject): ArgumentIssue[] {
+  const forged = sealedLookalikes(args);
+  if (forged.length > 0) return forged.map((path) => ({ path, message: `an object with only "${SEALED_KEY}" is reserved for values the platform sealed` }));
   if (!schema) return [];
   let result: ReturnType<Validator["validate"]>;
   try {
