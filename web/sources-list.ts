@@ -39,7 +39,7 @@ function sourceRows(auth: AuthContext, listed: ListedSource[]): Html {
       const which = whichScope(auth, source.scope);
       return html`<tr data-source="${source.slug}" data-scope="${which}">
         <td><a href="/sources/${source.slug}?scope=${which}">${source.title}</a> <code>${source.slug}</code></td>
-        <td>${isBuiltIn(source) ? "built in" : source.kind}</td><td>${scopeLabel(auth, which)}</td>
+        <td>${source.kind}</td><td>${scopeLabel(auth, which)}</td>
         <td data-count="tools">${review.toolCount}</td><td data-count="awaiting">${review.awaitingReview.length}</td>
         <td data-count="changed">${review.changed.length}</td><td data-count="moved">${review.moved.length}</td></tr>`;
     })}</tbody></table>`;

@@ -34,6 +34,9 @@ function titleOf(description: string): string {
 
 const RERANK_POOL = 400;
 
+/** Prefix terms in one FTS5 query, synonyms included. */
+const MAX_TERMS = 40;
+
 /** Words that carry no meaning for finding a tool; left out of queries so they don't swamp ranking. */
 const STOP_WORDS = new Set(["a", "an", "the", "to", "for", "of", "in", "on", "by", "with", "and", "or", "my", "me", "i", "is", "it", "from", "into", "all"]);
 
@@ -97,7 +100,10 @@ function queryWords(query: string): string[] {
  * (and rarer) words higher; the re-ranker then compares meanings.
  */
 function matchExpression(query: string): string | null {
-  const terms = new Set(queryWords(query).flatMap(synonyms));
+  const words = queryWords(query);
+  // The query's own words first, then their synonyms, at most MAX_TERMS in all (16 words of 512
+  // characters could otherwise make ~200 prefix terms).
+  const terms = new Set([...words, ...words.flatMap(synonyms)].slice(0, MAX_TERMS));
   // Prefix terms for longer words (so "repo" finds "repository"), exact for short ones.
   return terms.size ? [...terms].map((w) => (w.length >= 3 ? `"${w}"*` : `"${w}"`)).join(" OR ") : null;
 }

@@ -113,12 +113,11 @@ function boundedOutput(registry: SchemaRegistry, schema: JsonValue): { schema?: 
   if (chars > MAX_OUTPUT_SCHEMA_CHARS) {
     return { omitted: `Output schema left out: ${Math.round(chars / 1024)} KB of JSON Schema, over the ${MAX_OUTPUT_SCHEMA_CHARS / 1024} KB kept per tool.` };
   }
-  return { schema: selfContained(registry, schema) };
+  return { schema: closed(registry, rewritten, refs) };
 }
 
-function selfContained(registry: SchemaRegistry, schema: JsonValue): JsonObject {
-  const refs = new Set<string>();
-  const rewritten = registry.rewrite(schema, refs);
+/** A rewritten schema with the `$defs` its references need. */
+function closed(registry: SchemaRegistry, rewritten: JsonValue, refs: ReadonlySet<string>): JsonObject {
   const out: JsonObject = isObject(rewritten) ? { ...rewritten } : { allOf: [rewritten] };
   const defs = registry.definitions(refs);
   if (defs !== undefined) out.$defs = isObject(out.$defs) ? { ...out.$defs, ...defs } : defs;
