@@ -1,5 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { createGitBackend } from "./scripts/git-backend.mjs";
+
+// One git root per vitest run for the artifact store's Node backend, removed when the run ends.
+const gitRoot = mkdtempSync(join(tmpdir(), "executor-git-"));
+process.once("exit", () => rmSync(gitRoot, { recursive: true, force: true }));
 
 // Three projects: pure rules in Node, Worker code inside workerd with the real bindings from
 // wrangler.toml, and end-to-end tests that start the real platform (`npm start`'s path) in Node.
@@ -17,8 +25,12 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            // A fixed vault key for workerd tests (npm start makes a random one per data folder).
-            miniflare: { bindings: { VAULT_KEY: "dGVzdC12YXVsdC1rZXktMzItYnl0ZXMtbG9uZy0tLS0=" } },
+            miniflare: {
+              // A fixed vault key for workerd tests (npm start makes a random one per data folder).
+              bindings: { VAULT_KEY: "dGVzdC12YXVsdC1rZXktMzItYnl0ZXMtbG9uZy0tLS0=" },
+              // The artifact store's Node backend (tests share the root, so each uses its own repo names).
+              serviceBindings: { GIT: createGitBackend({ root: gitRoot }) },
+            },
           }),
         ],
         test: {

@@ -38,4 +38,6 @@ export interface Env {
   /** Routed toolkit calls a scope may make per day (toolkit routes; default 100,000). */
   SCOPE_DAILY_CALLS: string;
   OAUTH_KV: KVNamespace;
+  /** Local only (npm start, vitest): the Node git backend of the artifact store (scripts/git-backend.mjs). */
+  GIT?: Fetcher;
 }
