@@ -25,6 +25,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
+            // [[artifacts]] is cloud-only here (no local simulator in this plugin): never start a remote proxy.
+            remoteBindings: false,
             miniflare: {
               // A fixed vault key for workerd tests (npm start makes a random one per data folder).
               bindings: { VAULT_KEY: "dGVzdC12YXVsdC1rZXktMzItYnl0ZXMtbG9uZy0tLS0=" },

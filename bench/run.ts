@@ -2,6 +2,7 @@
 import { approvalBench } from "./approval";
 import { callOverhead } from "./call-overhead";
 import { codeModeBench } from "./code-mode";
+import { customToolsBench } from "./custom-tools";
 import { toolkitRoutesBench } from "./toolkit-routes";
 import { importGithub } from "./import-github";
 import { importMemory } from "./import-memory";
@@ -18,6 +19,7 @@ if (!only || only === "calls") await callOverhead();
 if (!only || only === "mcp") await mcpBench();
 if (!only || only === "approvals") await approvalBench();
 if (!only || only === "code") await codeModeBench();
+if (!only || only === "custom") await customToolsBench();
 if (!only || only === "routes") await toolkitRoutesBench();
 if (!only || only === "pages") await pagesBench();
 if (!only || only === "search") await searchBench();

@@ -49,7 +49,8 @@ export type ToolkitRef = z.infer<typeof ToolkitRef>;
  * `administer` when it is for the HTTP API (the person consented in a browser); an API key holds
  * only what was granted to it when it was minted.
  */
-export const CredentialCapability = z.enum(["approve", "administer", "manage-keys"]);
+/** `author-tools`: write custom tools and skills into one's own user scope over MCP (author_tool, create_skill). */
+export const CredentialCapability = z.enum(["approve", "administer", "manage-keys", "author-tools"]);
 export type CredentialCapability = z.infer<typeof CredentialCapability>;
 
 export const ApiKeyInput = z
@@ -58,7 +59,7 @@ export const ApiKeyInput = z
     toolkit: ToolkitRef.nullable().default(null),
     capabilities: z
       .array(CredentialCapability)
-      .max(3)
+      .max(4)
       .default([])
       .transform((list) => [...new Set(list)].sort()),
     /** When the key stops working (epoch ms); null = until revoked. */

@@ -20,3 +20,4 @@ export * from "./code";
 export * from "./toolkit-api";
 export * from "./api";
 export * from "./executor";
+export * from "./artifacts";

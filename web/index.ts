@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../workers/gateway/env";
 import { HttpError } from "../workers/shared/problem";
 import { apiKeysPage } from "./api-keys";
+import { artifactsPages } from "./artifacts";
 import { assets } from "./assets";
 import { approvalsPages } from "./approvals";
 import { authPages } from "./auth-pages";
@@ -52,5 +53,6 @@ export const web = new Hono<AppEnv>()
   .route("/", invitationPages)
   .route("/", devMailboxPages)
   .route("/", sourcesPages)
+  .route("/", artifactsPages)
   .route("/", connectionsPages)
   .route("/", toolsAndGovernancePages);

@@ -19,6 +19,7 @@ const NAV: Array<[string, string]> = [
   ["/tools", "Tools"],
   ["/toolkits", "Toolkits"],
   ["/policies", "Policies"],
+  ["/artifacts", "Artifacts"],
   ["/runs", "Runs"],
   ["/approvals", "Approvals"],
   ["/api-keys", "API keys"],

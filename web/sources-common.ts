@@ -52,11 +52,12 @@ export function mayChange(auth: AuthContext, which: ScopeChoice): boolean {
 }
 
 /**
- * The built-in `executor` source (every org's management actions as tools) is the deployment's: it is
- * never refreshed, removed or re-connected (catalog/builtin.ts), so its pages offer none of that.
+ * The built-in `executor` source (every org's management actions as tools) is the deployment's, and
+ * the `custom` source holds deployed tools: neither is refreshed, removed or re-connected
+ * (catalog/builtin.ts), so their pages offer none of that.
  */
 export function isBuiltIn(source: Source): boolean {
-  return source.kind === "executor";
+  return source.kind === "executor" || source.kind === "custom";
 }
 
 /** Where a source's tools are described: its URL or endpoint, or "uploaded". Never headers (they are config, not for display). */
@@ -64,6 +65,7 @@ export function sourceLocation(source: Source): string {
   const { url, endpoint, document } = source.config;
   if (typeof url === "string") return url;
   if (typeof endpoint === "string") return endpoint;
+  if (source.kind === "custom") return "deployed from git (/v1/artifacts)";
   if (isBuiltIn(source)) return "built into this deployment";
   return document === true ? "uploaded document" : "";
 }

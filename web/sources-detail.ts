@@ -99,6 +99,10 @@ export function sourceDetailPage(auth: AuthContext, who: SignedIn, source: Sourc
           <a href="/connections?source=${source.slug}">Connections for this source</a>
           <form class="inline" method="post" action="${action("remove")}" data-confirm="Remove ${source.title} with its ${tools.length} tools, its connections and its policies? This cannot be undone.">
             <input type="hidden" name="csrf" value="${who.csrf}"><button type="submit">Remove source</button></form>`
+        : source.kind === "custom"
+          ? html`<p id="deployed">Deployed from git: these tools are code, run in a sandbox with no network and no
+              secrets, with no more authority than their author had. They change only by a deploy or a rollback; see the
+              <a href="/artifacts?scope=${which}">Artifacts</a> page for their history.</p>`
         : isBuiltIn(source)
           ? html`<p id="built-in">Built in: this organization's own management actions (sources, connections, policies,
               toolkits, Runs) as tools. They change with the platform, so this source is never refreshed or removed;

@@ -125,7 +125,12 @@ export function sourcesListPage(auth: AuthContext, who: SignedIn, listed: Listed
         Tools from the first import are granted; tools a later refresh adds or moves wait for your review.</p>
       ${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : ""}${errorBox(opts.error)}
       ${imported.length ? sourceRows(auth, imported) : html`<p id="no-sources">No sources yet. Add one below.</p>`}
-      ${builtIn.map(({ source, review }) => html`<p id="built-in-source">Built in: <a href="/sources/${source.slug}?scope=${whichScope(auth, source.scope)}">${source.title}</a>
+      ${builtIn.map(({ source, review }) =>
+        source.kind === "custom"
+          ? html`<p class="custom-source">Deployed: <a href="/sources/${source.slug}?scope=${whichScope(auth, source.scope)}">${source.title}</a>
+              <code>${source.slug}</code> in ${scopeLabel(auth, whichScope(auth, source.scope))}, ${review.toolCount} tools written as code and kept in git.
+              See their history on the <a href="/artifacts?scope=${whichScope(auth, source.scope)}">Artifacts</a> page.</p>`
+          : html`<p id="built-in-source">Built in: <a href="/sources/${source.slug}?scope=${whichScope(auth, source.scope)}">${source.title}</a>
         <code>${source.slug}</code>, ${review.toolCount} tools that manage this platform, so an agent can configure Executor
         through Executor. They are governed like any tool: its writes wait for a person's approval.</p>`)}
       <h2>Add a source</h2>

@@ -5,8 +5,9 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { z } from "zod";
 import { authFingerprint } from "../../core/grant";
 import migrations from "../../migrations/scope-catalog/migrations.js";
-import type { Connection, JsonObject, Policy, Result, Source, Toolkit } from "../../schemas";
+import type { Connection, JsonObject, Policy, Result, Skill, Source, Toolkit } from "../../schemas";
 import {
+  ArtifactName,
   AuthTemplate,
   CatalogToolDefinition,
   ConnectionInput,
@@ -23,6 +24,7 @@ import {
   fail,
   parseInput,
 } from "../../schemas";
+import * as arts from "./artifacts";
 import * as conns from "./connections";
 import * as pols from "./policies";
 import type { CatalogTool } from "./rows";
@@ -53,6 +55,12 @@ const ToolSync = z.object({
   auth: z.array(AuthTemplate).max(32).default([]),
   /** An uploaded document to keep with the source (stored in chunks). */
   document: z.string().max(64 * 1024 * 1024).optional(),
+});
+const ArtifactSetInput = z.object({
+  tools: z.array(CatalogToolDefinition).max(1_000),
+  skills: z.array(z.object({ name: ArtifactName, description: z.string().max(1024), body: z.string().max(256 * 1024), public: z.boolean() })).max(1_000),
+  commit: z.string().regex(/^[0-9a-f]{40}$/),
+  expectedLive: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
 });
 const ImportInput = ToolSync.extend({
   source: SourceInput,
@@ -164,6 +172,29 @@ export class ScopeCatalog extends DurableObject {
 
   deleteTool(slug: string, name: string): Result<{ deleted: string }> {
     return this.#guard((scope) => srcs.deleteTool(this.#db, this.#sql, scope, slug, name));
+  }
+
+  // Authored artifacts (artifacts.ts)
+
+  /** Swaps the live custom tools and skills to one commit, in one transaction. */
+  async deployArtifacts(input: unknown): Promise<Result<ToolSyncReport>> {
+    const fingerprint = await authFingerprint([]);
+    return this.#guard((scope) => {
+      const parsed = parseInput(ArtifactSetInput, input);
+      return parsed.ok ? arts.deployArtifacts(this.ctx.storage, this.#db, this.#sql, scope, parsed.value, fingerprint, Date.now()) : parsed;
+    });
+  }
+
+  liveArtifacts(): Result<string | null> {
+    return this.#guard(() => ({ ok: true, value: arts.liveCommit(this.#db) }));
+  }
+
+  listSkills(): Result<Skill[]> {
+    return this.#guard((scope) => ({ ok: true, value: arts.listSkills(this.#db, scope) }));
+  }
+
+  getSkill(name: string): Result<Skill> {
+    return this.#guard((scope) => arts.getSkill(this.#db, scope, name));
   }
 
   /** Ranked full-text search over this scope's tools; an empty query lists them by name. */

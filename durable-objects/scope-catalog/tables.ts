@@ -127,3 +127,16 @@ export const documents = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.sourceId, t.idx] })],
 );
+
+/**
+ * Skills deployed to this scope (`skills/<name>/SKILL.md` of the scope's artifact repository at the
+ * live commit): replaced as a whole, with the scope's custom tools, by each deploy (artifacts.ts).
+ */
+export const skills = sqliteTable("skills", {
+  name: text("name").primaryKey(),
+  description: text("description").notNull(),
+  body: text("body").notNull(),
+  public: integer("public", { mode: "boolean" }).notNull(),
+  commit: text("commit").notNull(),
+  ...timestamps,
+});

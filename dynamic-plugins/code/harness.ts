@@ -5,7 +5,7 @@
  * captures console output, and answers plain data: the returned value as JSON, or the thrown error's
  * name, message and stack. Nothing here is trusted: the host re-checks everything it answers.
  */
-export const HARNESS_VERSION = "harness-v2";
+export const HARNESS_VERSION = "harness-v3";
 
 /** Steps (loop iterations and function calls) one run may take: about a second of tight loops. */
 export const STEP_BUDGET = 100_000_000;
@@ -29,15 +29,14 @@ Object.defineProperty(globalThis, "__executor_step", { value: step, writable: fa
 export function refill() { left = ${STEP_BUDGET}; }
 `;
 
-export const HARNESS_SOURCE = String.raw`
-import { WorkerEntrypoint } from "cloudflare:workers";
-import { refill } from "./__executor_meter.js";
-import main from "./user.js";
-
-const MAX_LOG_LINES = 200;
-const MAX_LOG_CHARS = 2000;
-
-class ToolError extends Error {
+/**
+ * What every sandbox gets to build `tools` on the ToolProxy stub (code mode and custom tools): calls by
+ * address or by `tools.<source>.<connection>.<tool>`, search, describe, and `ToolError` for refusals.
+ * Reserved name, like the meter, so the caller's code cannot import it.
+ */
+export const TOOLS_MODULE = "__executor_tools.js";
+export const TOOLS_SOURCE = String.raw`
+export class ToolError extends Error {
   constructor(error) {
     super(String(error && error.message || "the call failed"));
     this.name = "ToolError";
@@ -46,7 +45,7 @@ class ToolError extends Error {
   }
 }
 
-function makeTools(proxy) {
+export function makeTools(proxy) {
   const answer = (a) => {
     if (!a || a.ok !== true) throw new ToolError(a && a.error);
     return "pending" in a ? a.pending : a.value;
@@ -79,35 +78,56 @@ function text(value) {
   try { return JSON.stringify(value); } catch { return String(value); }
 }
 
+const MAX_LOG_LINES = 200;
+const MAX_LOG_CHARS = 2000;
+
+/** Console output of one run, bounded; done(result) answers the result with the lines. */
+export function captureConsole() {
+  const logs = [];
+  let dropped = 0;
+  const write = (level) => (...args) => {
+    if (logs.length >= MAX_LOG_LINES) { dropped++; return; }
+    logs.push(("[" + level + "] " + args.map(text).join(" ")).slice(0, MAX_LOG_CHARS));
+  };
+  for (const level of ["log", "info", "warn", "error", "debug"]) console[level] = write(level);
+  const done = (result) => {
+    if (dropped) logs.push("[dropped " + dropped + " more lines]");
+    return { ...result, logs };
+  };
+  return { logs, done };
+}
+
+/** A thrown value as plain data: name, message, stack, and a ToolError's code and Run. */
+export function thrownError(e) {
+  const error = {
+    name: String((e && e.name) || "Error").slice(0, 100),
+    message: String(e && e.message !== undefined ? e.message : e).slice(0, 2000),
+    stack: String((e && e.stack) || "").slice(0, 4000),
+  };
+  if (e && e.code) error.code = String(e.code).slice(0, 64);
+  if (e && e.runId) error.runId = String(e.runId).slice(0, 64);
+  return error;
+}
+`;
+
+export const HARNESS_SOURCE = String.raw`
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { refill } from "./__executor_meter.js";
+import { captureConsole, makeTools, thrownError } from "./__executor_tools.js";
+import main from "./user.js";
+
 export class Sandbox extends WorkerEntrypoint {
   async run(proxy) {
     refill();
-    const logs = [];
-    let dropped = 0;
-    const write = (level) => (...args) => {
-      if (logs.length >= MAX_LOG_LINES) { dropped++; return; }
-      logs.push(("[" + level + "] " + args.map(text).join(" ")).slice(0, MAX_LOG_CHARS));
-    };
-    for (const level of ["log", "info", "warn", "error", "debug"]) console[level] = write(level);
+    const { done } = captureConsole();
     const tools = makeTools(proxy);
     globalThis.tools = tools;
-    const done = (result) => {
-      if (dropped) logs.push("[dropped " + dropped + " more lines]");
-      return { ...result, logs };
-    };
     try {
       const value = await main(tools);
       const json = value === undefined ? null : JSON.parse(JSON.stringify(value));
       return done({ ok: true, value: json });
     } catch (e) {
-      const error = {
-        name: String((e && e.name) || "Error").slice(0, 100),
-        message: String(e && e.message !== undefined ? e.message : e).slice(0, 2000),
-        stack: String((e && e.stack) || "").slice(0, 4000),
-      };
-      if (e && e.code) error.code = String(e.code).slice(0, 64);
-      if (e && e.runId) error.runId = String(e.runId).slice(0, 64);
-      return done({ ok: false, error });
+      return done({ ok: false, error: thrownError(e) });
     }
   }
 }

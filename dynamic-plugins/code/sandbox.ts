@@ -1,6 +1,6 @@
 import { sha256Hex } from "../../core/evidence";
 import { SANDBOX_COMPATIBILITY_DATE } from "../probe";
-import { HARNESS_SOURCE, HARNESS_VERSION, METER_MODULE, METER_SOURCE } from "./harness";
+import { HARNESS_SOURCE, HARNESS_VERSION, METER_MODULE, METER_SOURCE, TOOLS_MODULE, TOOLS_SOURCE } from "./harness";
 
 /** The isolation class this runner gives code; Runs record exactly this, never a stronger claim (DESIGN invariant 7). */
 export const SANDBOX_CLASS = "dynamic-worker";
@@ -38,7 +38,7 @@ export async function runInSandbox(
     const worker = loader.get(id, () => ({
       compatibilityDate: SANDBOX_COMPATIBILITY_DATE,
       mainModule: "harness.js",
-      modules: { "harness.js": HARNESS_SOURCE, [METER_MODULE]: METER_SOURCE, "user.js": `import "./${METER_MODULE}";\n${input.module}` },
+      modules: { "harness.js": HARNESS_SOURCE, [METER_MODULE]: METER_SOURCE, [TOOLS_MODULE]: TOOLS_SOURCE, "user.js": `import "./${METER_MODULE}";\n${input.module}` },
       env: {},
       globalOutbound: null,
       limits: { cpuMs: SANDBOX_CPU_MS, subRequests: SANDBOX_SUBREQUESTS },

@@ -133,8 +133,8 @@ describe("OAuth 2.1 authorization code + PKCE, end to end", () => {
       { id: account.userId, kind: "user" },
     ]);
     // Consent chose "everything you can reach": no toolkit narrowing. A grant for /v1 may approve and
-    // administer (the person consented) but never mint keys (DESIGN invariant 9).
-    expect(body.grant).toEqual({ toolkit: null, capabilities: ["administer", "approve"], narrowings: [] });
+    // administer (the person consented) and author personal tools, but never mint keys (DESIGN invariant 9).
+    expect(body.grant).toEqual({ toolkit: null, capabilities: ["administer", "approve", "author-tools"], narrowings: [] });
   });
 
   it("issues a token for /mcp that answers an MCP initialize request on /mcp", async () => {

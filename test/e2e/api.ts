@@ -8,7 +8,7 @@ import { verifiedSignUp } from "./mailbox";
  */
 export type Account = { key: string; approverKey: string; orgId: string; userId: string; email: string };
 
-export async function signUpWithKey(base: string, email: string): Promise<Account> {
+export async function signUpWithKey(base: string, email: string, keyCapabilities: string[] = ["administer"]): Promise<Account> {
   const signup = await verifiedSignUp(base, email, "correct horse battery staple");
   if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
   const cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
@@ -23,7 +23,7 @@ export async function signUpWithKey(base: string, email: string): Promise<Accoun
     return ((await created.json()) as { key: string }).key;
   };
   return {
-    key: await mint("tests", ["administer"]),
+    key: await mint("tests", keyCapabilities),
     approverKey: await mint("approver", ["approve", "manage-keys"]),
     orgId: body.org.id,
     userId: body.user.id,

@@ -59,7 +59,7 @@ describe("code mode: run_code in a Dynamic Worker behind the ToolProxy", () => {
   it("lists run_code among a constant set of meta-tools, with the calling convention in its description", async () => {
     const c = await connect(owner.key);
     const { tools } = await c.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["describe", "execute", "read_result", "run_code", "run_status", "search"]);
+    expect(tools.map((t) => t.name).sort()).toEqual(["describe", "execute", "read_result", "run_code", "run_status", "search", "skills"]);
     expect(tools.find((t) => t.name === "run_code")?.description).toContain("tools.<source>.<connection>.<tool>(args)");
     await c.close();
   });

@@ -53,7 +53,7 @@ describe("the MCP surface: meta-tools, direct mode, toolkit narrowing", () => {
   it("lists the same small set of meta-tools whatever the catalog holds", async () => {
     const c = await connect(owner.key);
     const { tools } = await c.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["describe", "execute", "read_result", "run_code", "run_status", "search"]);
+    expect(tools.map((t) => t.name).sort()).toEqual(["describe", "execute", "read_result", "run_code", "run_status", "search", "skills"]);
     await c.close();
   });
 

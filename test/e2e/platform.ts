@@ -27,6 +27,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Process groups of platforms still running. A test file whose setup fails after a platform started
+ * (Chromium missing, say) never reaches its afterAll with the platform in hand; when the test process
+ * exits, whatever is left here is killed, so no platform outlives its test run.
+ */
+const live = new Set<number>();
+process.once("exit", () => {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), "executor-e2e-"));
 }
@@ -73,6 +89,11 @@ async function startOnce(opts: { dataDir?: string; port?: number; env?: Record<s
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  const pid = child.pid;
+  if (pid !== undefined) {
+    live.add(pid);
+    void exited.then(() => live.delete(pid));
+  }
 
   const signalGroup = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.pid === undefined || child.exitCode !== null) return;

@@ -4,7 +4,8 @@ export const APP_CSS = `
   header { display: flex; justify-content: space-between; align-items: center; border-bottom: 1px solid #ddd; padding-bottom: .5rem; margin-bottom: 1.5rem; }
   header a, header form { margin-left: 1rem; }
   label { display: block; margin: .75rem 0 .25rem; font-weight: 600; }
-  input[type=email], input[type=password], input[type=text], select { width: 100%; padding: .5rem; box-sizing: border-box; }
+  input[type=email], input[type=password], input[type=text], select, textarea { width: 100%; padding: .5rem; box-sizing: border-box; }
+  textarea { font-family: ui-monospace, monospace; }
   button { margin-top: 1rem; padding: .5rem 1rem; cursor: pointer; }
   form.inline { display: inline; }
   form.inline button { margin: 0; }

@@ -6,6 +6,8 @@ import { health } from "./routes/health";
 import { mcp } from "./routes/mcp";
 import { oauthMetadata } from "./routes/oauth-metadata";
 import { v1Accounts } from "./routes/v1-accounts";
+import { v1Artifacts } from "./routes/v1-artifacts";
+import { skillRoutes } from "./routes/skills";
 import { v1Catalog } from "./routes/v1-catalog";
 import { v1Code } from "./routes/v1-code";
 import { v1Connections } from "./routes/v1-connections";
@@ -36,6 +38,8 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", v1Tools);
   app.route("/", v1Runs);
   app.route("/", v1Code);
+  app.route("/", v1Artifacts);
+  app.route("/", skillRoutes);
   app.route("/", mcp);
   app.route("/", web);
   return app;

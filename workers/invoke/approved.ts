@@ -114,7 +114,7 @@ export async function executeApproved(env: Env, orgId: string, runId: string): P
     if (!started.ok) return current();
   }
 
-  const result = await execute(env, resolved, args, { orgId, idempotencyKey: run.id, actor: approvedActor(who, run) });
+  const result = await execute(env, resolved, args, { orgId, idempotencyKey: run.id, actor: approvedActor(who, run), runId: run.id });
   if (result.ok) return { status: unwrap(await ledger.complete(runId, result.value)).status };
   const transient = result.error.code === "upstream_unreachable" || result.error.code === "timeout" || result.status >= 500;
   if (idempotent && transient && run.retries < READ_RETRIES) {

@@ -1,4 +1,5 @@
 import { admit } from "../../core/admission";
+import { SANDBOX_CLASS } from "../../dynamic-plugins/code/sandbox";
 import { hashValue } from "../../core/evidence";
 import { runLedger } from "../../durable-objects/run-ledger/client";
 import type { NewRun } from "../../durable-objects/run-ledger/ledger";
@@ -70,7 +71,8 @@ export function baseRun(
     retries: 0,
     error: null,
     localEgress: allowsLoopback(env, resolved.source),
-    sandbox: null,
+    // A custom tool's code runs in a Worker Loader isolate (DESIGN invariant 7: say what ran it).
+    sandbox: resolved.source.kind === "custom" ? SANDBOX_CLASS : null,
   };
 }
 
@@ -78,13 +80,14 @@ export function baseRun(
 export async function runToCompletion(env: Env, auth: AuthContext, run: Run, resolved: ResolvedTool, args: JsonObject): Promise<CallOutcome> {
   const orgId = auth.principal.orgId;
   const ledger = runLedger(env.RUN_LEDGER, orgId);
-  const result = await execute(env, resolved, args, { orgId, actor: auth });
+  const result = await execute(env, resolved, args, { orgId, actor: auth, runId: run.id });
   const finishedAt = Date.now();
+  const logs = result.logs?.length ? result.logs : undefined;
   if (result.ok) {
-    const done = unwrap(await ledger.complete(run.id, result.value));
+    const done = unwrap(await ledger.complete(run.id, result.value, logs));
     return { kind: "succeeded", run: done, value: result.value };
   }
-  const failed = unwrap(await ledger.transition(run.id, { status: "failed", error: result.error, finishedAt }, ["running"]));
+  const failed = unwrap(await ledger.transition(run.id, { status: "failed", error: result.error, finishedAt, ...(logs ? { logs } : {}) }, ["running"]));
   return { kind: "failed", run: failed, httpStatus: result.status };
 }
 

@@ -8,6 +8,7 @@ import type { Connection, Policy, Principal, Source } from "../../schemas";
 import type { Env } from "../shared/env";
 import { HttpError } from "../shared/problem";
 import { EXECUTOR_SLUG } from "./builtin/executor-manifest";
+import { CUSTOM_SLUG } from "../../durable-objects/scope-catalog/artifacts";
 import { ensureExecutorSource } from "./builtin/executor-seed";
 
 export type ResolvedTool = {
@@ -58,14 +59,27 @@ export async function resolveAddress(env: Env, principal: Principal, address: Pa
       return { source, tool };
     }),
   ]);
-  if (!connection?.ok) throw notFound();
+  const held = connection?.ok ? connection.value : address.source === CUSTOM_SLUG ? await accountFor(env, address) : null;
+  if (!held) throw notFound();
   for (let i = found.length - 1; i >= 0; i--) {
     const hit = found[i];
     if (!hit?.source.ok) continue;
     if (!hit.tool.ok) throw notFound();
-    return { address, source: hit.source.value, tool: hit.tool.value, connection: connection.value };
+    return { address, source: hit.source.value, tool: hit.tool.value, connection: held };
   }
   throw notFound();
+}
+
+/**
+ * Custom tools are account-parametric (issue 11): `custom.<scope>.<name>.<tool>` runs the tool with
+ * `ctx.connection` = `<name>` when the caller holds a connection of that name at that scope, on any
+ * source; the tool then calls e.g. `ctx.tools.github[ctx.connection]`. Its own source has one
+ * connection, `default`; this one stands for the account chosen, carrying no secret of its own.
+ */
+async function accountFor(env: Env, address: ParsedAddress): Promise<Connection | null> {
+  const all = await scopeCatalog(env.SCOPE_CATALOG, address.scope).listConnections();
+  const named = all.ok ? all.value.find((c) => c.name === address.connection) : undefined;
+  return named ? { ...named, source: CUSTOM_SLUG, secretRef: null } : null;
 }
 
 /** Every policy placed in the principal's scopes for this source (core/policy decides which apply). */

@@ -5,6 +5,7 @@ import type { ResolvedTool } from "./catalog-view";
 import { definitionOf } from "./execute";
 import { pluginFor } from "./plugins";
 import { executorDestination } from "./builtin/executor-manifest";
+import { customDestination } from "./custom-tools";
 
 /** Never a real destination, so never one a grant covers. */
 const UNKNOWN = "(no destination: no plugin or an invalid config)";
@@ -12,6 +13,7 @@ const UNKNOWN = "(no destination: no plugin or an invalid config)";
 /** Where a tool sends its request and credential under its source's config, as its plugin says (DESIGN invariant 6). */
 export function destinationFor(kind: SourceKind, config: JsonObject, tool: ToolDefinition): string {
   if (kind === "executor") return executorDestination(tool.name);
+  if (kind === "custom") return customDestination(tool.invocation);
   const plugin = pluginFor(kind);
   const parsed = plugin?.parseConfig(config);
   return plugin && parsed?.ok ? plugin.destination(tool, parsed.config) : UNKNOWN;

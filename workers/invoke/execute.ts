@@ -8,10 +8,12 @@ import type { ResolvedTool } from "./catalog-view";
 import { egressFor, upstreamTimeout } from "./egress";
 import { pluginFor } from "./plugins";
 import { executeExecutorTool } from "./builtin/executor-actions";
+import { executeCustomTool } from "./custom-tools";
 import { writeOnlyValues } from "./write-only";
 import type { AuthContext } from "../shared/auth-context";
 
-export type Execution = { ok: true; value: JsonValue } | { ok: false; error: RunError; status: number };
+/** `logs`: console output of a custom tool's sandbox, kept on its Run. */
+export type Execution = { ok: true; value: JsonValue; logs?: string[] } | { ok: false; error: RunError; status: number; logs?: string[] };
 
 /** The stored tool as its plugin's definition: what `invokeTool` (and `destination`) are handed. */
 export function definitionOf(resolved: ResolvedTool): ToolDefinition {
@@ -46,12 +48,13 @@ export async function execute(
   env: Env,
   resolved: ResolvedTool,
   args: JsonObject,
-  opts: { orgId: string; idempotencyKey?: string; actor?: AuthContext },
+  opts: { orgId: string; idempotencyKey?: string; actor?: AuthContext; runId?: string },
 ): Promise<Execution> {
   const { source, connection } = resolved;
   // Write-only arguments (a password, a connection's secret) leave in no result, like a credential.
   const writeOnly = writeOnlyValues(resolved.tool.inputSchema, args);
   if (source.kind === "executor") return executeExecutorTool(env, opts.actor, resolved.tool.name, args, writeOnly);
+  if (source.kind === "custom") return scrubExecution(await executeCustomTool(env, opts.actor, resolved, args, opts.runId), writeOnly);
   const plugin = pluginFor(source.kind);
   if (!plugin) return { ok: false, status: 501, error: { code: "unsupported_source", message: `no plugin for ${source.kind} sources` } };
   const config = plugin.parseConfig(source.config);
@@ -101,4 +104,12 @@ export async function execute(
     const name = error instanceof Error ? error.name : "Error";
     return { ok: false, status: 502, error: { code: "plugin_failed", message: `the source plugin failed (${name})` } };
   }
+}
+
+/** A sandboxed tool saw its write-only arguments; none of them leaves in its result, error or logs. */
+function scrubExecution(result: Execution, secrets: readonly string[]): Execution {
+  if (secrets.length === 0) return result;
+  const logs = result.logs?.map((l) => scrub(l, secrets));
+  if (result.ok) return { ok: true, value: scrubValue(result.value, secrets), ...(logs ? { logs } : {}) };
+  return { ...result, error: { ...result.error, message: scrub(result.error.message, secrets) }, ...(logs ? { logs } : {}) };
 }

@@ -6,6 +6,7 @@ const HOW: Record<CredentialCapability, string> = {
   approve: "approving needs a person's sign-in, or an API key an owner granted the approve capability",
   administer: "this needs a person's sign-in, or an API key granted the administer capability",
   "manage-keys": "managing API keys needs a person's sign-in, or an API key granted the manage-keys capability",
+  "author-tools": "authoring needs a person's sign-in, or an API key granted the author-tools capability",
 };
 
 /**

@@ -5,6 +5,7 @@ import type { RateLimiter } from "../../durable-objects/rate-limiter";
 import type { RunLedger } from "../../durable-objects/run-ledger";
 import type { ScopeCatalog } from "../../durable-objects/scope-catalog";
 import type { ApprovalParams, HealthProbeParams } from "../../schemas";
+import type { ArtifactsNamespaceLike } from "../gateway/artifacts/cloud-store";
 
 /** Every binding declared in wrangler.toml, as the Worker (gateway, invocation path, workflows) sees it. */
 export interface Env {
@@ -40,4 +41,6 @@ export interface Env {
   OAUTH_KV: KVNamespace;
   /** Local only (npm start, vitest): the Node git backend of the artifact store (scripts/git-backend.mjs). */
   GIT?: Fetcher;
+  /** Cloud only: Cloudflare Artifacts (`[[artifacts]]`), the artifact store's repositories; unused when `GIT` is present. */
+  ARTIFACTS?: ArtifactsNamespaceLike;
 }

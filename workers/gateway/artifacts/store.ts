@@ -8,6 +8,8 @@ import {
   ArtifactLogAnswer,
 } from "../../../schemas/artifacts-store";
 import type { ArtifactAuthor } from "../../../schemas/artifacts-store";
+import { type ArtifactsNamespaceLike, cloudStore } from "./cloud-store";
+import type { GitFetch } from "./git-http";
 
 export type { ArtifactAuthor, ArtifactCommit } from "../../../schemas/artifacts-store";
 
@@ -45,13 +47,44 @@ export function repoForScope(scopeId: string): string {
 
 /**
  * The store for this deployment. Locally (npm start, vitest) `env.GIT` is a Node fetcher over plain
- * bare repositories (scripts/git-backend.mjs); no cloud backend is wired yet.
+ * bare repositories (scripts/git-backend.mjs); it is checked first because a local `ARTIFACTS`
+ * binding may exist and throw when used. In the cloud, `env.ARTIFACTS` is Cloudflare Artifacts.
  */
-export function artifactStore(env: { GIT?: Fetcher }): ArtifactStore {
-  if (!env.GIT) {
-    throw new Error("no artifact store is configured: the GIT binding is absent (npm start and vitest provide it)");
-  }
-  return localStore(env.GIT);
+export function artifactStore(env: { GIT?: Fetcher; ARTIFACTS?: ArtifactsNamespaceLike }): ArtifactStore {
+  if (env.GIT) return localStore(env.GIT);
+  if (env.ARTIFACTS) return cloudStore(env.ARTIFACTS, remoteOnlyFetch(env.ARTIFACTS));
+  throw new Error("no artifact store is configured: neither the GIT nor the ARTIFACTS binding is present");
+}
+
+/**
+ * The global (egress-guarded) fetch, allowed only to the origin of the repository's own `remote`:
+ * the only place a write token may be sent. Git URLs name the repository: `/git/<namespace>/<repo>.git/…`.
+ */
+export function remoteOnlyFetch(ns: ArtifactsNamespaceLike): GitFetch {
+  const origins = new Map<string, Promise<string>>();
+  const originOf = (repo: string): Promise<string> => {
+    let origin = origins.get(repo);
+    if (!origin) {
+      origin = ns.get(repo).then(async (handle) => {
+        try {
+          return new URL((await handle.info()).remote).origin;
+        } finally {
+          handle[Symbol.dispose]?.();
+        }
+      });
+      origin.catch(() => origins.delete(repo)); // a failed lookup is not remembered
+      origins.set(repo, origin);
+    }
+    return origin;
+  };
+  return async (url, init) => {
+    const target = new URL(url);
+    const repo = /^\/git\/[^/]+\/([^/]+)\.git\//.exec(target.pathname)?.[1];
+    if (!repo || !REPO.test(repo) || target.origin !== (await originOf(repo))) {
+      throw new Error(`refusing a git request outside the artifact repository's remote (${target.origin})`);
+    }
+    return fetch(target.href, { ...init, redirect: "manual" });
+  };
 }
 
 function localStore(git: Fetcher): ArtifactStore {

@@ -56,10 +56,11 @@ export async function buildAuthContext(
 /**
  * An OAuth grant is a person's consent in a browser: it may approve. A grant for the HTTP API (the
  * CLI's, say) may also administer; one for /mcp (an agent's) may not change what gates it. Neither
- * mints keys: a key would outlive the grant (DESIGN invariant 9).
+ * mints keys: a key would outlive the grant (DESIGN invariant 9). Both may author personal tools.
  */
 function oauthCapabilities(resource: Resource): CredentialCapability[] {
-  return resource === "v1" ? ["administer", "approve"] : ["approve"];
+  // Authoring writes only into the person's own user scope, and a tool never exceeds its author.
+  return resource === "v1" ? ["administer", "approve", "author-tools"] : ["approve", "author-tools"];
 }
 
 /** Resolves `Authorization: Bearer …` for one resource: an API key, or an OAuth access token bound to it. */
@@ -90,5 +91,5 @@ export async function authenticateBearer(env: Env, resource: Resource, token: st
 export async function authenticateSession(env: Env, sessionToken: string): Promise<AuthContext | null> {
   const session = await accountDirectory(env.ACCOUNT_DIRECTORY).readSession(await tokenHash(sessionToken));
   if (!session.ok) return null;
-  return buildAuthContext(env, "session", session.value.id, session.value.identity, null, ["administer", "approve", "manage-keys"]);
+  return buildAuthContext(env, "session", session.value.id, session.value.identity, null, ["administer", "approve", "manage-keys", "author-tools"]);
 }

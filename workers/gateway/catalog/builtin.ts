@@ -1,3 +1,4 @@
+import { CUSTOM_SLUG } from "../../../durable-objects/scope-catalog/artifacts";
 import { EXECUTOR_SLUG } from "../../invoke/builtin/executor-manifest";
 import { HttpError } from "../../shared/problem";
 
@@ -9,5 +10,16 @@ import { HttpError } from "../../shared/problem";
 export function assertNotBuiltin(source: string, action: string): void {
   if (source === EXECUTOR_SLUG) {
     throw new HttpError(409, "conflict", `the executor source is built in; it cannot ${action}. Govern its tools with policies and toolkits instead`);
+  }
+  // Authored tools change only by deploy (POST /v1/artifacts/deploy) or rollback, so git holds every version.
+  if (source === CUSTOM_SLUG) {
+    throw new HttpError(409, "conflict", `the custom source holds deployed tools; it cannot ${action}. Deploy a new set or roll back (/v1/artifacts) instead`);
+  }
+}
+
+/** Slugs the platform places itself: an imported source may not take them. */
+export function assertSlugFree(slug: string): void {
+  if (slug === EXECUTOR_SLUG || slug === CUSTOM_SLUG) {
+    throw new HttpError(409, "conflict", `field 'slug': '${slug}' is reserved for the platform's own source`, { errors: [{ path: "slug", message: "is reserved" }] });
   }
 }

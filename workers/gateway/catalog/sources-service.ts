@@ -20,7 +20,7 @@ import { HttpError } from "../../shared/problem";
 import { unwrap } from "../../shared/result";
 import type { ScopeChoice } from "./scope-access";
 import { requireWholeAuthority, scopeId, writableScope } from "./scope-access";
-import { assertNotBuiltin } from "./builtin";
+import { assertNotBuiltin, assertSlugFree } from "./builtin";
 import { ensureExecutorSource } from "../../invoke/builtin/executor-seed";
 
 export type SourceRequest = {
@@ -89,6 +89,7 @@ async function resolveManifest(
 /** Adds a source: resolve first (nothing is stored if that fails), then store it with its tools. */
 export async function addSource(env: Env, auth: AuthContext, req: SourceRequest): Promise<{ source: Source; tools: ToolSyncReport }> {
   const scope = writableScope(auth, req.scope);
+  assertSlugFree(req.slug);
   if (req.local && env.EXECUTOR_ENV !== "development") {
     throw new HttpError(422, "validation-failed", "field 'local': local sources exist only in development");
   }

@@ -13,6 +13,7 @@ import { canSeeRun } from "../../invoke/approvals";
 import { describeTool } from "../../invoke/describe";
 import { resumeRefs } from "../respond";
 import { searchVisible } from "../../invoke/search";
+import { rankSkills, skillHit, visibleSkills } from "../artifacts/skills";
 import { errorResult, outcomeResult, structured, toolError } from "./results";
 
 const SearchArgs = z.object({
@@ -41,8 +42,14 @@ export async function callMetaTool(ctx: MetaContext, name: string, args: unknown
       case "search": {
         const a = SearchArgs.safeParse(args ?? {});
         if (!a.success) return invalid(a.error);
-        const page = await searchVisible(env, auth.principal, { query: a.data.query, source: a.data.source, limit: a.data.limit, cursor: Number(a.data.cursor ?? 0) });
-        return structured({ tools: page.tools, nextCursor: page.nextCursor === null ? null : String(page.nextCursor) } as unknown as Record<string, JsonValue>);
+        const cursor = Number(a.data.cursor ?? 0);
+        const [page, skills] = await Promise.all([
+          searchVisible(env, auth.principal, { query: a.data.query, source: a.data.source, limit: a.data.limit, cursor }),
+          // Skills are found beside tools (first page only, never when a source is named): each says it is a skill.
+          cursor === 0 && !a.data.source ? visibleSkills(env, auth.principal).then((all) => rankSkills(all, a.data.query, 5).map(skillHit)) : Promise.resolve([]),
+        ]);
+        const found = { tools: page.tools, ...(skills.length ? { skills } : {}), nextCursor: page.nextCursor === null ? null : String(page.nextCursor) };
+        return structured(found as unknown as Record<string, JsonValue>);
       }
       case "describe": {
         const a = DescribeArgs.safeParse(args ?? {});

@@ -1,9 +1,17 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { callTool } from "../../invoke/call";
 import { APPROVER_TOOLS, callApproverTool } from "./approver-tools";
+import { AUTHOR_TOOLS, SKILLS_TOOL, callAuthorTool, mayAuthor, readSkill, skillMarkdown, skillUri, visibleSkills } from "./author-tools";
 import { DIRECT_PAGE_SIZE, directTools } from "./direct";
 import { opaqueErrors } from "./errors";
 import { callMetaTool } from "./meta-handlers";
@@ -42,7 +50,7 @@ export function mcpServer(opts: McpServerOptions): Server {
   const server = new Server(
     { name: "executor", version: "0.1.0" },
     {
-      capabilities: { tools: { listChanged: false } },
+      capabilities: { tools: { listChanged: false }, ...(mode === "approvals" ? {} : { resources: { listChanged: false } }) },
       instructions:
         `Executor for ${auth.identity.user.email} in ${auth.identity.org.name}. ` +
         (mode === "approvals"
@@ -50,13 +58,14 @@ export function mcpServer(opts: McpServerOptions): Server {
           : mode === "meta"
             ? "Use search to find tools, describe to see a tool's schema, TypeScript types and whether it needs approval, and execute to call it" +
               (mayRunCode(auth.principal.narrowings) ? "; run_code runs TypeScript that calls many tools in one turn" : "") +
-              ". Calls that need approval return a run id: check it with run_status."
+              ". Calls that need approval return a run id: check it with run_status. skills reads your organization's know-how" +
+              (mayAuthor(auth) ? "; author_tool and create_skill write tools and skills into your own scope." : ".")
             : "Every tool you may use is listed; calls that need approval return a run id to check later."),
     },
   );
 
   server.setRequestHandler(ListToolsRequestSchema, opaqueErrors(correlationId, async (request) => {
-    if (mode === "meta") return { tools: metaTools(mayRunCode(auth.principal.narrowings)) };
+    if (mode === "meta") return { tools: [...metaTools(mayRunCode(auth.principal.narrowings)), SKILLS_TOOL, ...(mayAuthor(auth) ? AUTHOR_TOOLS : [])] };
     if (mode === "approvals") return { tools: APPROVER_TOOLS };
     const offset = cursorOffset(request.params?.cursor);
     const all = await directTools(env, auth.principal);
@@ -73,6 +82,8 @@ export function mcpServer(opts: McpServerOptions): Server {
       return result;
     }
     if (mode === "meta") {
+      const authored = await callAuthorTool(env, auth, name, args);
+      if (authored) return authored;
       const result = await callMetaTool({ env, auth, inlineChars, base, toolProxy }, name, args);
       if (result === null) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
       return result;
@@ -86,5 +97,17 @@ export function mcpServer(opts: McpServerOptions): Server {
       return errorResult(error);
     }
   }));
+  if (mode !== "approvals") {
+    // Skills as resources (skill://<scope>/<name>), for clients that read context that way.
+    server.setRequestHandler(ListResourcesRequestSchema, opaqueErrors(correlationId, async () => ({
+      resources: (await visibleSkills(env, auth.principal)).map((s) => ({ uri: skillUri(s), name: s.name, description: s.description, mimeType: "text/markdown" })),
+    })));
+    server.setRequestHandler(ReadResourceRequestSchema, opaqueErrors(correlationId, async (request) => {
+      const skill = await readSkill(env, auth.principal, request.params.uri);
+      // MCP resources: -32002 is "resource not found".
+      if (!skill) throw new McpError(-32002, `no resource ${request.params.uri}`);
+      return { contents: [{ uri: skillUri(skill), mimeType: "text/markdown", text: skillMarkdown(skill) }] };
+    }));
+  }
   return server;
 }

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { rankSkills, skillHit, visibleSkills } from "../artifacts/skills";
 import { z } from "zod";
 import { CallBody } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
@@ -27,7 +28,13 @@ export const v1Tools = new Hono<AppEnv>()
     const parsed = SearchQuery.safeParse(c.req.query());
     if (!parsed.success) throw new HttpError(422, "validation-failed", parsed.error.issues[0]?.message ?? "invalid query");
     const { q, source, limit, cursor } = parsed.data;
-    return c.json(await searchVisible(c.env, c.get("auth").principal, { query: q, source, limit, cursor }));
+    const principal = c.get("auth").principal;
+    // Skills a query finds come beside the tools (first page, no source filter), each saying it is a skill.
+    const [page, skills] = await Promise.all([
+      searchVisible(c.env, principal, { query: q, source, limit, cursor }),
+      q && cursor === 0 && !source ? visibleSkills(c.env, principal).then((all) => rankSkills(all, q, 5).map(skillHit)) : Promise.resolve([]),
+    ]);
+    return c.json(skills.length ? { ...page, skills } : page);
   })
   .get("/v1/tools/describe", async (c) => c.json(await describeTool(c.env, c.get("auth").principal, c.req.query("address") ?? "")))
   .post("/v1/call", async (c) => {

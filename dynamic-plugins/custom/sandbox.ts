@@ -1,0 +1,91 @@
+import zodSource from "../vendor/zod.bundle.txt";
+import { sha256Hex } from "../../core/evidence";
+import { METER_MODULE, METER_SOURCE, TOOLS_MODULE, TOOLS_SOURCE } from "../code/harness";
+import type { SandboxError } from "../code/sandbox";
+import { SANDBOX_CPU_MS, SANDBOX_SUBREQUESTS } from "../code/sandbox";
+import { SANDBOX_COMPATIBILITY_DATE } from "../probe";
+import { CUSTOM_HARNESS_VERSION, SDK_SOURCE, customHarnessSource } from "./harness";
+
+export type CustomModule = { module: string; usesZod: boolean };
+export type CustomAnswer =
+  | { kind: "returned"; value: unknown; logs: string[] }
+  | { kind: "threw"; error: SandboxError; logs: string[] }
+  | { kind: "timeout"; afterMs: number }
+  | { kind: "crashed"; message: string };
+
+type Entrypoint = {
+  describe(): Promise<{ ok: boolean; value?: unknown; error?: SandboxError }>;
+  invoke(args: unknown, connection: string, proxy: unknown): Promise<{ ok: boolean; value?: unknown; error?: SandboxError; logs?: unknown }>;
+};
+
+const LIMITS = { cpuMs: SANDBOX_CPU_MS, subRequests: SANDBOX_SUBREQUESTS };
+
+/**
+ * The isolate of one custom tool module (DESIGN §7): no network (`globalOutbound: null`), an empty
+ * `env`, CPU and subrequest limits; its one way out is the ToolProxy stub passed to `invoke`.
+ * Cached by a hash of the harness, the module and who is asking, so callers never share globals.
+ */
+function entrypoint(loader: WorkerLoader, code: CustomModule, id: string): Entrypoint {
+  const modules: Record<string, string> = {
+    "harness.js": customHarnessSource(code.usesZod),
+    [METER_MODULE]: METER_SOURCE,
+    [TOOLS_MODULE]: TOOLS_SOURCE,
+    "executor.js": SDK_SOURCE,
+    "user.js": `import "./${METER_MODULE}";\n${code.module}`,
+  };
+  if (code.usesZod) modules["zod.js"] = zodSource;
+  const worker = loader.get(id, () => ({
+    compatibilityDate: SANDBOX_COMPATIBILITY_DATE,
+    mainModule: "harness.js",
+    modules,
+    env: {},
+    globalOutbound: null,
+    limits: LIMITS,
+  }));
+  return worker.getEntrypoint("CustomTool", { limits: LIMITS }) as unknown as Entrypoint;
+}
+
+async function isolateId(code: CustomModule, identity: string): Promise<string> {
+  return `custom:${await sha256Hex(`${CUSTOM_HARNESS_VERSION}\n${code.usesZod}\n${identity}\n${code.module}`)}`;
+}
+
+async function bounded<T>(work: () => Promise<T>, timeoutMs: number): Promise<T | { kind: "timeout"; afterMs: number } | { kind: "crashed"; message: string }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<{ kind: "timeout"; afterMs: number }>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "timeout", afterMs: timeoutMs }), timeoutMs);
+  });
+  try {
+    return await Promise.race([work(), timeout]);
+  } catch (error) {
+    // The module did not load (V8 refused it) or the isolate was stopped (CPU limit).
+    const name = error instanceof Error ? error.name : "Error";
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: "crashed", message: `${name}: ${message}`.slice(0, 1000) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What the module's default export says it is (validated by the caller), or why it could not say. */
+export async function describeCustomTool(loader: WorkerLoader, code: CustomModule, timeoutMs = 5_000): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  const id = await isolateId(code, "describe");
+  const answer = await bounded(async () => entrypoint(loader, code, id).describe(), timeoutMs);
+  if ("kind" in answer) return { ok: false, message: answer.kind === "timeout" ? `loading the module took over ${timeoutMs} ms` : answer.message };
+  if (answer.ok) return { ok: true, value: answer.value };
+  const e = answer.error;
+  return { ok: false, message: e ? `${e.name}: ${e.message}` : "the module did not describe itself" };
+}
+
+/** Runs the tool's handler once with the caller's arguments, connection and ToolProxy stub. */
+export async function invokeCustomTool(
+  loader: WorkerLoader,
+  code: CustomModule,
+  input: { args: unknown; connection: string; identity: string; proxy: unknown; timeoutMs: number },
+): Promise<CustomAnswer> {
+  const id = await isolateId(code, input.identity);
+  const answer = await bounded(async () => entrypoint(loader, code, id).invoke(input.args, input.connection, input.proxy), input.timeoutMs);
+  if ("kind" in answer) return answer;
+  const logs = Array.isArray(answer.logs) ? answer.logs.filter((l): l is string => typeof l === "string") : [];
+  if (answer.ok) return { kind: "returned", value: answer.value ?? null, logs };
+  return { kind: "threw", error: answer.error ?? { name: "Error", message: "the tool failed", stack: "" }, logs };
+}

@@ -1,0 +1,144 @@
+import { parse as parseYaml } from "yaml";
+import { compileTool } from "../../../dynamic-plugins/custom/compile";
+import { describeCustomTool } from "../../../dynamic-plugins/custom/sandbox";
+import type { CustomInvocation, DescribedTool as Described, JsonObject } from "../../../schemas";
+import { ARTIFACT_LIMITS, ArtifactName, DescribedTool, SkillFrontMatter } from "../../../schemas";
+import { validateArguments } from "../../invoke/arguments";
+import { HttpError } from "../../shared/problem";
+
+export type FileIssue = { path: string; message: string; line?: number; column?: number };
+export type CheckedTool = Described & { file: string; module: string; usesZod: boolean };
+export type CheckedSkill = { name: string; description: string; body: string; public: boolean; file: string };
+export type CheckedSet = { files: Record<string, string>; tools: CheckedTool[]; skills: CheckedSkill[] };
+
+const TOOL_FILE = /^tools\/([^/]+)\.(ts|js|mts|mjs)$/;
+const SKILL_FILE = /^skills\/([^/]+)\/SKILL\.md$/;
+const SKILL_EXTRA = /^skills\/([^/]+)\/[^/].*\.(md|txt|json)$/;
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
+
+/** `executor/tools/a.ts` and `tools/a.ts` are the same file: the repository holds what `executor/` holds. */
+export function normalizePath(path: string): string {
+  return path.replace(/^\.?\//, "").replace(/^executor\//, "");
+}
+
+function refuse(status: 409 | 413 | 422, issues: FileIssue[]): never {
+  const first = issues[0];
+  const where = first ? `${first.path}${first.line ? `:${first.line}:${first.column ?? 1}` : ""}: ${first.message}` : "the files are invalid";
+  const type = status === 413 ? "payload-too-large" : status === 409 ? "conflict" : "validation-failed";
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  throw new HttpError(status, type, `${where}${more}`, { errors: issues });
+}
+
+function checkSkill(file: string, dir: string, text: string, issues: FileIssue[]): CheckedSkill | null {
+  const match = FRONT_MATTER.exec(text);
+  if (!match) {
+    issues.push({ path: file, message: "a SKILL.md starts with front matter between '---' lines (name, description)", line: 1, column: 1 });
+    return null;
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(match[1] ?? "", { maxAliasCount: 10 });
+  } catch (error) {
+    const e = error as { message?: string; linePos?: Array<{ line: number; col: number }> };
+    issues.push({ path: file, message: `front matter: ${String(e.message ?? "not YAML").split("\n")[0]}`, line: (e.linePos?.[0]?.line ?? 0) + 1, column: e.linePos?.[0]?.col ?? 1 });
+    return null;
+  }
+  const parsed = SkillFrontMatter.safeParse(data);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) issues.push({ path: `${file}#${i.path.join(".") || "front matter"}`, message: i.message });
+    return null;
+  }
+  if (parsed.data.name !== dir) {
+    issues.push({ path: `${file}#name`, message: `the skill's name '${parsed.data.name}' must be its folder's name '${dir}'` });
+    return null;
+  }
+  const body = (match[2] ?? "").trim();
+  if (!body) issues.push({ path: file, message: "the skill has no body after its front matter" });
+  return { ...parsed.data, body, file };
+}
+
+async function checkTool(loader: WorkerLoader, file: string, name: string, text: string, issues: FileIssue[], tooLarge: FileIssue[]): Promise<CheckedTool | null> {
+  const compiled = compileTool(file, text);
+  if (!compiled.ok) {
+    issues.push({ path: compiled.file, message: compiled.message, line: compiled.line, column: compiled.column });
+    return null;
+  }
+  if (compiled.module.length > ARTIFACT_LIMITS.moduleChars) {
+    tooLarge.push({ path: file, message: `the compiled module is ${compiled.module.length} characters, over the limit of ${ARTIFACT_LIMITS.moduleChars}` });
+    return null;
+  }
+  const described = await describeCustomTool(loader, compiled);
+  if (!described.ok) {
+    issues.push({ path: file, message: `the module did not load: ${described.message}` });
+    return null;
+  }
+  const parsed = DescribedTool.safeParse(described.value);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) issues.push({ path: `${file}#${i.path.join(".")}`, message: i.message });
+    return null;
+  }
+  const tool = parsed.data;
+  if (tool.name !== name) {
+    issues.push({ path: `${file}#name`, message: `the tool's name '${tool.name}' must be its file's name '${name}'` });
+    return null;
+  }
+  const input = tool.inputSchema ?? { type: "object", properties: {} };
+  if (input.type !== "object") issues.push({ path: `${file}#input`, message: "the input schema must describe an object (type: object)" });
+  else if (validateArguments(input as JsonObject, {}).some((i) => i.path === "(tool input schema)")) issues.push({ path: `${file}#input`, message: "the input schema is not a valid JSON Schema" });
+  return { ...tool, inputSchema: input, file, module: compiled.module, usesZod: compiled.usesZod };
+}
+
+/**
+ * Checks a set of authored files as a deploy would run them: every tool compiled and loaded in its
+ * own sandbox to read its definition (name = file name, description, side effect, the tools it may
+ * call, input/output schemas), every skill's front matter and body. Answers the checked set, or
+ * refuses with every problem found: 413 over a size limit, 422 naming file, line and column.
+ */
+export async function checkArtifacts(loader: WorkerLoader, raw: Record<string, string>): Promise<CheckedSet> {
+  const issues: FileIssue[] = [];
+  const tooLarge: FileIssue[] = [];
+  const files: Record<string, string> = {};
+  let total = 0;
+  for (const [path, text] of Object.entries(raw)) {
+    const file = normalizePath(path);
+    if (file in files) issues.push({ path, message: `'${file}' is given twice` });
+    files[file] = text;
+    total += text.length;
+    if (text.length > ARTIFACT_LIMITS.fileChars) tooLarge.push({ path: file, message: `the file is ${text.length} characters, over the limit of ${ARTIFACT_LIMITS.fileChars}` });
+  }
+  if (Object.keys(files).length > ARTIFACT_LIMITS.files) tooLarge.push({ path: "files", message: `${Object.keys(files).length} files, over the limit of ${ARTIFACT_LIMITS.files}` });
+  if (total > ARTIFACT_LIMITS.totalChars) tooLarge.push({ path: "files", message: `${total} characters in all, over the limit of ${ARTIFACT_LIMITS.totalChars}` });
+  if (tooLarge.length) refuse(413, tooLarge);
+
+  const tools: Array<() => Promise<CheckedTool | null>> = [];
+  const skills: CheckedSkill[] = [];
+  for (const [file, text] of Object.entries(files)) {
+    const tool = TOOL_FILE.exec(file);
+    const skill = SKILL_FILE.exec(file);
+    const name = tool?.[1] ?? skill?.[1] ?? SKILL_EXTRA.exec(file)?.[1];
+    if (name === undefined) {
+      issues.push({ path: file, message: "not an artifact: tools are tools/<name>.ts and skills are skills/<name>/SKILL.md" });
+      continue;
+    }
+    const named = ArtifactName.safeParse(name);
+    if (!named.success) {
+      issues.push({ path: file, message: `the name '${name}' ${named.error.issues[0]?.message ?? "is invalid"}` });
+      continue;
+    }
+    if (tool) tools.push(() => checkTool(loader, file, name, text, issues, tooLarge));
+    else if (skill) {
+      const checked = checkSkill(file, name, text, issues);
+      if (checked) skills.push(checked);
+    }
+  }
+  // Each tool loads in its own isolate; a few at a time (DESIGN §7: at most 4 in flight per request).
+  const checked: Array<CheckedTool | null> = [];
+  for (let i = 0; i < tools.length; i += 4) checked.push(...(await Promise.all(tools.slice(i, i + 4).map((check) => check()))));
+  if (tooLarge.length) refuse(413, tooLarge);
+  if (issues.length) refuse(422, issues);
+  return { files, tools: checked.filter((t): t is CheckedTool => t !== null), skills };
+}
+
+export function invocationOf(tool: CheckedTool, author: CustomInvocation["author"]): CustomInvocation {
+  return { file: tool.file, module: tool.module, usesZod: tool.usesZod, calls: tool.calls, author };
+}
