@@ -1,4 +1,4 @@
-// Custom-tool figures, one run: a deploy (check, then commit and swap) of one tool, and a call of a
+// Custom-tool figures, one run: deploys of 50 tools (check, then commit and swap), and a call of a
 // custom tool that makes one call of an imported tool, against that imported tool called directly
 // through /v1/call and the upstream called with no platform at all. Real HTTP to a running platform.
 import { signUpWithKey } from "../test/e2e/api";
@@ -7,11 +7,13 @@ import { startPetstore } from "../test/e2e/upstreams/petstore";
 import { ms, percentile } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_CUSTOM_ROUNDS ?? 100);
+const SET = 50;
+const DEPLOYS = Number(process.env.BENCH_CUSTOM_DEPLOYS ?? 5);
 
-const tool = (n: number): string => `import { defineTool } from "executor";
+const tool = (n: number, name = "first_pet"): string => `import { defineTool } from "executor";
 import { z } from "zod";
 export default defineTool({
-  name: "first_pet", description: "The first pet's name (${n}).", sideEffect: "read", calls: ["pets.*.*.getPet"],
+  name: "${name}", description: "The first pet's name (${n}).", sideEffect: "read", calls: ["pets.*.*.getPet"],
   input: z.object({}),
   handler: async (_args, ctx) => (await ctx.tools.pets[ctx.connection].getPet({ petId: 1 })).name,
 });
@@ -30,12 +32,15 @@ export async function customToolsBench(): Promise<void> {
     };
     await post("/v1/sources", { slug: "pets", kind: "openapi", config: { url: `${pets.url}/openapi.json` }, local: true, connection: { name: "work", secret: "bench" } });
 
-    // Deploys: a new description each time, so every one compiles, loads a fresh isolate and commits.
+    // Deploys of 50 tools: new descriptions each time, so every tool compiles, loads a fresh isolate
+    // (describe) and the set commits; zod is imported by each (its 450 KB module loads per isolate).
+    const set = (round: number): Record<string, string> =>
+      Object.fromEntries(Array.from({ length: SET }, (_, i) => [`tools/pet_${i}.ts`, tool(round * 1000 + i, `pet_${i}`)]));
     const checks: number[] = [];
     const deploys: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      checks.push((await post("/v1/artifacts/deploy", { check: true, files: { "tools/first_pet.ts": tool(1000 + i) } })).ms);
-      const d = await post("/v1/artifacts/deploy", { files: { "tools/first_pet.ts": tool(i) } });
+    for (let i = 0; i < DEPLOYS; i++) {
+      checks.push((await post("/v1/artifacts/deploy", { check: true, files: set(100 + i) })).ms);
+      const d = await post("/v1/artifacts/deploy", { files: { ...set(i), "tools/first_pet.ts": tool(i) } });
       if (d.status !== 201) throw new Error(`deploy failed: ${JSON.stringify(d.body)}`);
       deploys.push(d.ms);
     }
@@ -60,9 +65,9 @@ export async function customToolsBench(): Promise<void> {
     }
     const p50 = (xs: number[]): number => percentile(xs, 50);
     const line = (xs: number[]): string => `p50 ${ms(p50(xs))} p99 ${ms(percentile(xs, 99))}`;
-    console.log(`\ncustom tools (${ROUNDS} calls, 20 deploys; loopback pet store)`);
-    console.log(`deploy --check (compile + sandbox describe): ${line(checks)}`);
-    console.log(`deploy (check + git commit + live swap):     ${line(deploys)}`);
+    console.log(`\ncustom tools (${ROUNDS} calls; ${DEPLOYS} deploys of ${SET} tools each way; loopback pet store)`);
+    console.log(`deploy --check of ${SET} tools (compile + describe each): ${line(checks)}`);
+    console.log(`deploy of ${SET + 1} tools (check + git commit + swap):  ${line(deploys)}`);
     console.log(`custom tool making 1 call, /v1/call:         ${line(c)}`);
     console.log(`the same tool called directly, /v1/call:     ${line(m)}`);
     console.log(`upstream direct (no platform):               ${line(d)}`);

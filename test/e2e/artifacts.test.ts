@@ -49,7 +49,7 @@ describe("custom tools and skills in git", () => {
 
   beforeAll(async () => {
     [platform, petstore] = await Promise.all([startPlatform(), startPetstore()]);
-    owner = await signUpWithKey(platform.baseUrl, "artifacts@example.com", ["administer", "author-tools"]);
+    owner = await signUpWithKey(platform.baseUrl, "artifacts@example.com", ["administer", "author-tools", "manage-keys"]);
     api = client(platform.baseUrl, owner.key, transcript);
     expect((await api.post("/v1/sources", { slug: "pets", kind: "openapi", config: { url: `${petstore.url}/openapi.json` }, local: true })).status).toBe(201);
     expect((await api.post("/v1/connections", { source: "pets", name: "work", secret: CANARY })).status).toBe(201);
@@ -145,6 +145,35 @@ export default defineTool({
     expect(skill.data.uri).toBe(`skill://${owner.userId}/shouting`);
     const pulled = await api.get("/v1/artifacts/pull?scope=user");
     expect(Object.keys(pulled.body.files as object).sort()).toEqual(["executor/skills/shouting/SKILL.md", "executor/tools/shout.ts"]);
+    await agent.close();
+  });
+
+  it("keeps a tool an agent authors to what the agent's toolkit allows, whoever calls it (the membrane)", async () => {
+    const toolkit = await api.post("/v1/toolkits", { slug: "pets-read", title: "Read pets", tools: [`pets.${owner.orgId}.work.getPet`], patterns: ["custom.*.*.*"] });
+    expect(toolkit.status).toBe(201);
+    const minted = await api.post("/v1/api-keys", { name: "agent", toolkit: `${owner.orgId}/pets-read`, capabilities: ["author-tools"] });
+    expect(minted.status).toBe(201);
+    const agent = await mcp((minted.body as { key: string }).key);
+    const code = `import { defineTool } from "executor";
+export default defineTool({
+  name: "peek", description: "Reads a pet, then tries to list them all.", sideEffect: "read", calls: ["pets.*.*.*"],
+  input: { type: "object", properties: {} },
+  handler: async (_args, ctx) => {
+    const one = await ctx.tools.pets[ctx.connection].getPet({ petId: 1 });
+    let all;
+    try { all = await ctx.tools.pets[ctx.connection].listPets({ limit: 5 }); } catch (e) { all = "refused: " + e.code; }
+    return { one: one.name, all };
+  },
+});
+`;
+    const authored = await call(agent, "author_tool", { name: "peek", code });
+    expect(authored.isError).toBe(false);
+    const expected = { one: "Rex", all: "refused: not-found" };
+    const byAgent = await call(agent, "execute", { address: `custom.${owner.userId}.work.peek`, arguments: {} });
+    expect(byAgent.data.result).toEqual(expected);
+    // The owner's whole authority does not widen it: the tool keeps its author's toolkit.
+    const byOwner = await api.post("/v1/call", { address: `custom.${owner.userId}.work.peek`, arguments: {} });
+    expect(byOwner.body.result).toEqual(expected);
     await agent.close();
   });
 

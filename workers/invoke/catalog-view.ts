@@ -59,7 +59,7 @@ export async function resolveAddress(env: Env, principal: Principal, address: Pa
       return { source, tool };
     }),
   ]);
-  const held = connection?.ok ? connection.value : address.source === CUSTOM_SLUG ? await accountFor(env, address) : null;
+  const held = connection?.ok ? connection.value : address.source === CUSTOM_SLUG ? await accountFor(env, address, scopes) : null;
   if (!held) throw notFound();
   for (let i = found.length - 1; i >= 0; i--) {
     const hit = found[i];
@@ -71,15 +71,20 @@ export async function resolveAddress(env: Env, principal: Principal, address: Pa
 }
 
 /**
- * Custom tools are account-parametric (issue 11): `custom.<scope>.<name>.<tool>` runs the tool with
- * `ctx.connection` = `<name>` when the caller holds a connection of that name at that scope, on any
- * source; the tool then calls e.g. `ctx.tools.github[ctx.connection]`. Its own source has one
- * connection, `default`; this one stands for the account chosen, carrying no secret of its own.
+ * Custom tools are account-parametric (issue 11): `custom.<scope>.<name>.<tool>` runs the tool placed
+ * at `<scope>` with `ctx.connection` = `<name>` when the caller holds a connection of that name, on any
+ * source, at that scope or an outer one (what a tool placed there can reach); the tool then calls
+ * e.g. `ctx.tools.github[ctx.connection]`. Its own source has one connection, `default`; this one
+ * stands for the account chosen, at the tool's scope, carrying no secret of its own.
  */
-async function accountFor(env: Env, address: ParsedAddress): Promise<Connection | null> {
-  const all = await scopeCatalog(env.SCOPE_CATALOG, address.scope).listConnections();
-  const named = all.ok ? all.value.find((c) => c.name === address.connection) : undefined;
-  return named ? { ...named, source: CUSTOM_SLUG, secretRef: null } : null;
+async function accountFor(env: Env, address: ParsedAddress, scopes: readonly string[]): Promise<Connection | null> {
+  const lists = await Promise.all(scopes.map((s) => scopeCatalog(env.SCOPE_CATALOG, s).listConnections()));
+  for (let i = lists.length - 1; i >= 0; i--) {
+    const list = lists[i];
+    const named = list?.ok ? list.value.find((c) => c.name === address.connection) : undefined;
+    if (named) return { ...named, scope: address.scope, source: CUSTOM_SLUG, secretRef: null };
+  }
+  return null;
 }
 
 /** Every policy placed in the principal's scopes for this source (core/policy decides which apply). */
