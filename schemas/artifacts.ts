@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ToolPattern } from "./address";
 import { JsonSchemaDoc, SideEffect } from "./common";
+import { CredentialCapability } from "./account";
 import { Narrowing, PrincipalKind } from "./principal";
 
 /** An authored tool's or skill's name: lower-case words joined by `_` or `-`, as in its file name. */
@@ -9,7 +10,7 @@ export const ArtifactName = z
   .regex(/^[a-z][a-z0-9_-]{0,63}$/, "must be 1-64 characters: a lower-case letter, then a-z, 0-9, '_' or '-'");
 
 /** Limits a deploy is held to (413 beyond them; issue 11). */
-export const ARTIFACT_LIMITS = { files: 200, fileChars: 256 * 1024, totalChars: 4 * 1024 * 1024, moduleChars: 512 * 1024 };
+export const ARTIFACT_LIMITS = { files: 200, fileChars: 256 * 1024, totalChars: 4 * 1024 * 1024, moduleChars: 512 * 1024, schemaChars: 256 * 1024 };
 
 /** A path in the artifact repository: `tools/<name>.ts` or `skills/<name>/SKILL.md`, optionally under `executor/`. */
 export const ArtifactPath = z.string().min(1).max(512);
@@ -32,6 +33,8 @@ export const ArtifactAuthor = z.object({
   userId: z.string().max(128),
   credentialId: z.string().max(128),
   narrowings: z.array(Narrowing).max(8),
+  /** What the author's credential could do beyond calling (administer, approve, …): the tool can do no more. */
+  capabilities: z.array(CredentialCapability).max(8).default([]),
 });
 export type ArtifactAuthor = z.infer<typeof ArtifactAuthor>;
 

@@ -1,11 +1,11 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import type { CatalogToolDefinition, Failure, Result, Skill } from "../../schemas";
+import type { CatalogToolDefinition, Failure, JsonObject, Result, Skill } from "../../schemas";
 import { fail, ok } from "../../schemas";
 import { createConnection } from "./connections";
 import type { ToolSyncReport } from "./sources";
 import { createSource, getSource, grantTool, syncTools } from "./sources";
-import { skills, sources } from "./tables";
+import { moduleAuthors, skills, sources } from "./tables";
 
 type Db = DrizzleSqliteDODatabase<Record<string, never>>;
 
@@ -21,7 +21,16 @@ export type ArtifactSet = {
   commit: string;
   /** The live commit the deploy was validated against (null: nothing deployed yet). */
   expectedLive: string | null;
+  /** Each module's captured author, recorded for later deploys of the same code (module_authors). */
+  authors: Array<{ moduleHash: string; author: JsonObject }>;
 };
+
+/** Recorded authors of these modules, by hash. */
+export function authorsOf(db: Db, hashes: string[]): Record<string, JsonObject> {
+  if (hashes.length === 0) return {};
+  const rows = db.select().from(moduleAuthors).where(inArray(moduleAuthors.moduleHash, hashes)).all();
+  return Object.fromEntries(rows.map((r) => [r.moduleHash, r.author]));
+}
 
 class Abort extends Error {
   constructor(readonly failure: Failure) {
@@ -57,6 +66,9 @@ export function deployArtifacts(storage: DurableObjectStorage, db: Db, sql: SqlS
       }
       const report = must(syncTools(db, sql, scope, CUSTOM_SLUG, set.tools, { hash: set.commit, auth: [], authFingerprint: fingerprint }, now));
       for (const tool of set.tools) must(grantTool(db, scope, CUSTOM_SLUG, tool.name, { templates: [], fingerprint }, now));
+      for (const a of set.authors) {
+        db.insert(moduleAuthors).values({ ...a, createdAt: now, updatedAt: now }).onConflictDoUpdate({ target: moduleAuthors.moduleHash, set: { author: a.author, updatedAt: now } }).run();
+      }
       db.delete(skills).run();
       for (const s of set.skills) db.insert(skills).values({ ...s, commit: set.commit, createdAt: now, updatedAt: now }).run();
       return ok(report);

@@ -9,6 +9,7 @@ import type { Connection, JsonObject, Policy, Result, Skill, Source, Toolkit } f
 import {
   ArtifactName,
   AuthTemplate,
+  JsonObject as JsonObjectSchema,
   CatalogToolDefinition,
   ConnectionInput,
   PolicyInput,
@@ -61,6 +62,7 @@ const ArtifactSetInput = z.object({
   skills: z.array(z.object({ name: ArtifactName, description: z.string().max(1024), body: z.string().max(256 * 1024), public: z.boolean() })).max(1_000),
   commit: z.string().regex(/^[0-9a-f]{40}$/),
   expectedLive: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+  authors: z.array(z.object({ moduleHash: Sha256Hex, author: JsonObjectSchema })).max(1_000),
 });
 const ImportInput = ToolSync.extend({
   source: SourceInput,
@@ -183,6 +185,12 @@ export class ScopeCatalog extends DurableObject {
       const parsed = parseInput(ArtifactSetInput, input);
       return parsed.ok ? arts.deployArtifacts(this.ctx.storage, this.#db, this.#sql, scope, parsed.value, fingerprint, Date.now()) : parsed;
     });
+  }
+
+  /** Who each of these modules was captured from at an earlier deploy, by module hash. */
+  moduleAuthors(hashes: unknown): Result<Record<string, JsonObject>> {
+    const parsed = z.array(Sha256Hex).max(1_000).safeParse(hashes);
+    return this.#guard(() => (parsed.success ? { ok: true, value: arts.authorsOf(this.#db, parsed.data) } : fail("invalid_input", "hashes must be SHA-256 hex strings")));
   }
 
   liveArtifacts(): Result<string | null> {

@@ -140,3 +140,14 @@ export const skills = sqliteTable("skills", {
   commit: text("commit").notNull(),
   ...timestamps,
 });
+
+/**
+ * Who each deployed module was captured from (artifacts.ts): keyed by the module's hash, so a
+ * rollback or a redeploy of code someone else wrote keeps that author's narrower authority (the
+ * deployer's is intersected in, never substituted). Kept after the tool leaves the live set.
+ */
+export const moduleAuthors = sqliteTable("module_authors", {
+  moduleHash: text("module_hash").primaryKey(),
+  author: text("author", { mode: "json" }).notNull().$type<JsonObject>(),
+  ...timestamps,
+});

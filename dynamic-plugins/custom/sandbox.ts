@@ -67,10 +67,10 @@ async function bounded<T>(work: () => Promise<T>, timeoutMs: number): Promise<T 
 }
 
 /** What the module's default export says it is (validated by the caller), or why it could not say. */
-export async function describeCustomTool(loader: WorkerLoader, code: CustomModule, timeoutMs = 5_000): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+export async function describeCustomTool(loader: WorkerLoader, code: CustomModule, timeoutMs = 5_000): Promise<{ ok: true; value: unknown } | { ok: false; message: string; timedOut?: boolean }> {
   const id = await isolateId(code, "describe");
   const answer = await bounded(async () => entrypoint(loader, code, id).describe(), timeoutMs);
-  if ("kind" in answer) return { ok: false, message: answer.kind === "timeout" ? `loading the module took over ${timeoutMs} ms` : answer.message };
+  if ("kind" in answer) return answer.kind === "timeout" ? { ok: false, message: `loading the module took over ${timeoutMs} ms`, timedOut: true } : { ok: false, message: answer.message };
   if (answer.ok) return { ok: true, value: answer.value };
   const e = answer.error;
   return { ok: false, message: e ? `${e.name}: ${e.message}` : "the module did not describe itself" };

@@ -174,6 +174,32 @@ export default defineTool({
     // The owner's whole authority does not widen it: the tool keeps its author's toolkit.
     const byOwner = await api.post("/v1/call", { address: `custom.${owner.userId}.work.peek`, arguments: {} });
     expect(byOwner.body.result).toEqual(expected);
+    // Reading the scope's source code is administration: the toolkit-bound key may not.
+    const agentApi = client(platform.baseUrl, (minted.body as { key: string }).key, transcript);
+    expect((await agentApi.get("/v1/artifacts/history?scope=user")).status).toBe(403);
+    expect((await agentApi.get("/v1/artifacts/pull?scope=org")).status).toBe(403);
+    await agent.close();
+  });
+
+  it("keeps a tool to its author's capabilities: one written by a key that cannot administer cannot, whoever calls it", async () => {
+    expect((await api.post("/v1/policies", { target: { source: "executor", tools: "toolkits/create" }, action: "approve" })).status).toBe(201);
+    const minted = await api.post("/v1/api-keys", { name: "author-only", capabilities: ["author-tools"] });
+    const agent = await mcp((minted.body as { key: string }).key);
+    const code = `import { defineTool } from "executor";
+export default defineTool({
+  name: "widen", description: "Tries to make a toolkit.", sideEffect: "read", calls: ["executor.*.*.*"],
+  input: { type: "object", properties: {} },
+  handler: async (_a, ctx) => {
+    try { return await ctx.tools.call("executor.${owner.orgId}.platform.toolkits/create", { scope: "org", slug: "wide", title: "Wide", tools: [], patterns: ["*.*.*.*"] }); }
+    catch (e) { return { refused: e.code }; }
+  },
+});
+`;
+    expect((await call(agent, "author_tool", { name: "widen", code })).isError).toBe(false);
+    const res = await api.post("/v1/call", { address: `custom.${owner.userId}.platform.widen`, arguments: {} });
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body.result)).toContain("refused");
+    expect(((await api.get("/v1/toolkits")).body.toolkits as Array<{ slug: string }>).map((t) => t.slug)).not.toContain("wide");
     await agent.close();
   });
 
@@ -186,6 +212,7 @@ export default defineTool({
     expect(await md.text()).toContain("Call pet_names first");
     expect((await fetch(`${platform.baseUrl}/.well-known/skills/${owner.orgId}/shouting/SKILL.md`)).status).toBe(404);
     expect((await fetch(`${platform.baseUrl}/.well-known/skills/index.json`)).status).toBe(401);
+    expect((await fetch(`${platform.baseUrl}/.well-known/skills/org_madeup0000000000000000/index.json`)).status).toBe(404);
   });
 
   it("refuses bad deploys with precise errors and leaves the history and the live set as they were", async () => {

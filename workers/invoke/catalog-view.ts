@@ -74,15 +74,18 @@ export async function resolveAddress(env: Env, principal: Principal, address: Pa
  * Custom tools are account-parametric (issue 11): `custom.<scope>.<name>.<tool>` runs the tool placed
  * at `<scope>` with `ctx.connection` = `<name>` when the caller holds a connection of that name, on any
  * source, at that scope or an outer one (what a tool placed there can reach); the tool then calls
- * e.g. `ctx.tools.github[ctx.connection]`. Its own source has one connection, `default`; this one
- * stands for the account chosen, at the tool's scope, carrying no secret of its own.
+ * e.g. `ctx.tools.github[ctx.connection]` (its calls are bound to that name, custom-tools.ts). Its own
+ * source has one connection, `default`; this one stands for the account chosen, at the scope that
+ * holds it, the outermost first (so policies on it apply as placed), carrying no secret of its own.
  */
 async function accountFor(env: Env, address: ParsedAddress, scopes: readonly string[]): Promise<Connection | null> {
   const lists = await Promise.all(scopes.map((s) => scopeCatalog(env.SCOPE_CATALOG, s).listConnections()));
-  for (let i = lists.length - 1; i >= 0; i--) {
+  // The outermost holder names it: an organization's policy on its `work` account applies even
+  // when a person also has a `work` connection of their own (outer scopes are mandatory).
+  for (let i = 0; i < lists.length; i++) {
     const list = lists[i];
     const named = list?.ok ? list.value.find((c) => c.name === address.connection) : undefined;
-    if (named) return { ...named, scope: address.scope, source: CUSTOM_SLUG, secretRef: null };
+    if (named) return { ...named, source: CUSTOM_SLUG, secretRef: null };
   }
   return null;
 }

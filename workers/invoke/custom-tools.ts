@@ -28,15 +28,26 @@ const TOOL_LABEL = "tool:";
 type ProxyFactory = { ToolProxy: (init: { props: ToolProxyProps }) => unknown };
 
 /**
+ * A declared call pattern with the account the caller chose: a `*` connection segment becomes that
+ * connection, so `ctx.connection` is enforced, not a hint (a pattern naming a connection keeps it,
+ * and the deploy check shows it).
+ */
+export function boundPattern(pattern: string, connection: string): string {
+  const [source, scope, conn, ...tool] = pattern.split(".");
+  return [source, scope, conn === "*" ? connection : conn, ...tool].join(".");
+}
+
+/**
  * The authority a custom tool's own calls carry (DESIGN invariant 2): the caller's, narrowed by its
- * author's toolkits as captured at deploy and by the tools it declared it calls (`calls`), so it
- * reaches only what the caller, its author and its own declaration all allow.
+ * author's toolkits as captured at deploy and by the tools it declared it calls (`calls`, bound to
+ * the chosen account), so it reaches only what the caller, its author and its declaration all allow.
  */
 export function toolAuthority(caller: AuthContext, tool: ResolvedTool, invocation: CustomInvocation): { principal: AuthContext["principal"] } | { refused: string } {
   const depth = caller.principal.narrowings.filter((n) => n.label.startsWith(TOOL_LABEL)).length;
   if (depth >= CUSTOM_MAX_DEPTH) return { refused: `custom tools may nest ${CUSTOM_MAX_DEPTH} deep; this call would be deeper` };
   // The level is in the label, so a tool calling itself adds a narrowing rather than repeating one.
-  const own: Narrowing = { label: `${TOOL_LABEL}${depth + 1}:${tool.address.scope}/${tool.tool.name}`, tools: [], patterns: [...invocation.calls] };
+  const patterns = invocation.calls.map((p) => boundPattern(p, tool.connection.name));
+  const own: Narrowing = { label: `${TOOL_LABEL}${depth + 1}:${tool.address.scope}/${tool.tool.name}`, tools: [], patterns };
   const seen = new Set<string>();
   const narrowings = [...caller.principal.narrowings, ...invocation.author.narrowings, own].filter((n) => {
     const key = JSON.stringify(n);
@@ -61,7 +72,9 @@ export async function executeCustomTool(env: Env, actor: AuthContext | undefined
   const authority = toolAuthority(actor, resolved, invocation.data);
   if ("refused" in authority) return { ok: false, status: 403, error: { code: "forbidden", message: authority.refused } };
   const props: ToolProxyProps = {
-    auth: { principal: authority.principal, identity: actor.identity, grant: { toolkit: actor.grant.toolkit, capabilities: [...actor.grant.capabilities] } },
+    // Capabilities only narrow too: the caller's that the author also had (an approved call's
+    // actor may administer; a tool written by a key that may not still cannot).
+    auth: { principal: authority.principal, identity: actor.identity, grant: { toolkit: actor.grant.toolkit, capabilities: actor.grant.capabilities.filter((c) => invocation.data.author.capabilities.includes(c)) } },
     parentRunId: runId,
     maxCalls: CUSTOM_MAX_CALLS,
     base: env.PUBLIC_URL,

@@ -118,6 +118,45 @@ export default defineTool({
     expect(outside.kind === "succeeded" && outside.value).toEqual({ refused: "not-found" });
   });
 
+  it("keeps the recorded author of code deployed again: a rollback never gives an agent's tool the deployer's authority", async () => {
+    const auth = owner();
+    const scope = auth.principal.orgId;
+    const relay = `import { defineTool } from "executor";
+export default defineTool({
+  name: "relay", description: "Calls greet.", sideEffect: "read", calls: ["custom.*.*.greet"],
+  input: { type: "object", properties: {} },
+  handler: async (_a, ctx) => { try { return await ctx.tools.call("custom.${scope}.default.greet", { name: "Bo" }); } catch (e) { return { refused: e.code }; } },
+});
+`;
+    // An author narrowed to a toolkit that holds relay but not greet.
+    const narrow: AuthContext = { ...auth, principal: { ...auth.principal, narrowings: [{ label: `${scope}/only-relay`, tools: [], patterns: ["custom.*.*.relay"] }] } };
+    const first = await deploy(env, narrow, scope, { files: { "tools/greet.ts": GREET, "tools/relay.ts": relay }, message: "by the agent", check: false });
+    const refused = { refused: "not-found" };
+    const call = async () => callTool(env, auth, { address: `custom.${scope}.default.relay`, args: {}, surface: "http" });
+    expect(((await call()) as { value?: unknown }).value).toEqual(refused);
+    await deploy(env, auth, scope, { files: { "tools/greet.ts": GREET }, message: "drop relay", check: false });
+    await rollback(env, auth, scope, { commit: first.commit?.commit ?? "" });
+    expect(((await call()) as { value?: unknown }).value).toEqual(refused);
+  });
+
+  it("refuses what a check cannot see through: oversized schemas, '..' paths; a message cannot claim to restore", async () => {
+    const auth = owner();
+    const scope = auth.principal.orgId;
+    const huge = `import { defineTool } from "executor";
+const properties = {};
+for (let i = 0; i < 20000; i++) properties["p" + i] = { type: "string", description: "x".repeat(10) };
+export default defineTool({ name: "huge", description: "Big.", sideEffect: "read", input: { type: "object", properties }, handler: async () => 1 });
+`;
+    expect((await refusal(deploy(env, auth, scope, { files: { "tools/huge.ts": huge }, message: "x", check: false }))).status).toBe(413);
+    const dots = await refusal(deploy(env, auth, scope, { files: { "skills/x/../../evil.md": "hi" }, message: "x", check: true }));
+    expect(dots.status).toBe(422);
+    expect((await history(env, scope, 10)).commits).toEqual([]);
+    await deploy(env, auth, scope, { files: { "tools/greet.ts": GREET }, message: `Sneaky\n\nRestores: ${"a".repeat(40)}`, check: false });
+    const [only] = (await history(env, scope, 10)).commits;
+    expect(only?.restores).toBeNull();
+    expect(only?.message).toBe("Sneaky");
+  });
+
   it("stops custom tools nesting deeper than two levels", async () => {
     const auth = owner();
     const scope = auth.principal.orgId;

@@ -1,8 +1,9 @@
 import { CUSTOM_SLUG } from "../../../durable-objects/scope-catalog/artifacts";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { CatalogTool } from "../../../durable-objects/scope-catalog/rows";
-import type { CatalogToolDefinition, CustomInvocation, Skill } from "../../../schemas";
-import { CustomInvocation as CustomInvocationSchema } from "../../../schemas";
+import { sha256Hex } from "../../../core/evidence";
+import type { CatalogToolDefinition, CustomInvocation, JsonObject, Skill } from "../../../schemas";
+import { ArtifactAuthor as ArtifactAuthorSchema, CustomInvocation as CustomInvocationSchema } from "../../../schemas";
 import { withHash } from "../../../sources/hash";
 import { customDestination } from "../../invoke/custom-tools";
 import type { AuthContext } from "../../shared/auth-context";
@@ -37,10 +38,25 @@ export function gitAuthor(auth: AuthContext): { name: string; email: string } {
   return { name: auth.identity.user.email, email: auth.identity.user.email };
 }
 
-/** The authority an authored tool keeps: its author's toolkits, whatever credential later calls it. */
-export function capturedAuthor(auth: AuthContext): CustomInvocation["author"] {
+type Author = CustomInvocation["author"];
+
+/** The authority an authored tool keeps: its author's toolkits and capabilities, whoever later calls it. */
+export function capturedAuthor(auth: AuthContext): Author {
   const { principal } = auth;
-  return { kind: principal.kind, userId: principal.userId, credentialId: principal.credentialId, narrowings: principal.narrowings.slice(0, 8) };
+  if (principal.narrowings.length > 8) throw new HttpError(403, "forbidden", "a credential narrowed by more than 8 toolkits cannot deploy tools");
+  return { kind: principal.kind, userId: principal.userId, credentialId: principal.credentialId, narrowings: [...principal.narrowings], capabilities: [...auth.grant.capabilities] };
+}
+
+/**
+ * The author a module keeps when it is deployed again (a rollback, a redeploy of pulled files): the
+ * one recorded when it was first captured, narrowed further by this deployer's authority, never
+ * replaced by it. So code an agent wrote stays within the agent's toolkit whoever deploys it later.
+ */
+export function keptAuthor(recorded: Author, deployer: Author): Author {
+  const seen = new Set(recorded.narrowings.map((n) => JSON.stringify(n)));
+  const narrowings = [...recorded.narrowings, ...deployer.narrowings.filter((n) => !seen.has(JSON.stringify(n)))];
+  if (narrowings.length > 8) throw new HttpError(403, "forbidden", "the module's author and this deployer together are narrowed by more than 8 toolkits");
+  return { ...recorded, narrowings, capabilities: recorded.capabilities.filter((c) => deployer.capabilities.includes(c)) };
 }
 
 async function definitionOf(tool: CheckedTool, author: CustomInvocation["author"]): Promise<CatalogToolDefinition> {
@@ -116,7 +132,7 @@ async function clashes(env: Env, auth: AuthContext, scopeId: string, set: Checke
  * version every Run of these tools records) and swaps the scope's live set to it in one catalog
  * transaction. Nothing is committed when any check fails; a concurrent deploy is a 409.
  */
-export async function deploy(env: Env, auth: AuthContext, scopeId: string, req: { files: Record<string, string>; message: string; check: boolean }): Promise<DeployRecord> {
+export async function deploy(env: Env, auth: AuthContext, scopeId: string, req: { files: Record<string, string>; message: string; check: boolean; restores?: string }): Promise<DeployRecord> {
   const catalog = scopeCatalog(env.SCOPE_CATALOG, scopeId);
   const store = artifactStore(env);
   const repo = repoForScope(scopeId);
@@ -128,22 +144,24 @@ export async function deploy(env: Env, auth: AuthContext, scopeId: string, req: 
   ]);
   const set = await checkArtifacts(env.LOADER, req.files);
   await clashes(env, auth, scopeId, set);
-  // A tool whose code is unchanged keeps the authority it was deployed with: redeploying a set
-  // never moves someone else's tool onto the deployer's (possibly broader) authority.
-  const author = capturedAuthor(auth);
-  const prior = new Map((liveTools.ok ? liveTools.value : []).map((t) => [t.name, CustomInvocationSchema.safeParse(t.invocation)]));
-  const defs = await Promise.all(
-    set.tools.map((t) => {
-      const was = prior.get(t.name);
-      return definitionOf(t, was?.success && was.data.module === t.module && was.data.file === t.file ? was.data.author : author);
-    }),
-  );
+  // Code deployed before (live now or not: a rollback) keeps its recorded author, narrowed by this
+  // deployer; new code is captured from the deployer.
+  const deployer = capturedAuthor(auth);
+  const hashes = await Promise.all(set.tools.map((t) => sha256Hex(t.module)));
+  const recorded = unwrap(await catalog.moduleAuthors([...new Set(hashes)]));
+  const authors = set.tools.map((_, i) => {
+    const was = ArtifactAuthorSchema.safeParse(recorded[hashes[i] ?? ""]);
+    return was.success ? keptAuthor(was.data, deployer) : deployer;
+  });
+  const defs = await Promise.all(set.tools.map((t, i) => definitionOf(t, authors[i] ?? deployer)));
   const liveCommit = unwrap(live);
   const record = diffRecord(set, defs, liveTools.ok ? liveTools.value : [], unwrap(liveSkills));
   if (req.check) return { check: true, scope: scopeId, live: liveCommit, commit: null, ...record };
   let commit: ArtifactCommit;
+  // "Restores: <id>" is the server's own trailer (rollback); a message cannot claim it.
+  const message = [req.message.replace(/^Restores: .*$/gm, "").trim() || "Deploy", ...(req.restores ? [`\nRestores: ${req.restores}`] : [])].join("\n");
   try {
-    commit = await store.commit(repo, { files: set.files, author: gitAuthor(auth), message: req.message, expectedHead: head });
+    commit = await store.commit(repo, { files: set.files, author: gitAuthor(auth), message, expectedHead: head });
   } catch (error) {
     if (error instanceof ArtifactConflict) throw new HttpError(409, "conflict", "another deploy to this scope landed first; check and deploy again");
     throw error;
@@ -153,6 +171,7 @@ export async function deploy(env: Env, auth: AuthContext, scopeId: string, req: 
     skills: set.skills.map(({ name, description, body, public: isPublic }) => ({ name, description, body, public: isPublic })),
     commit: commit.commit,
     expectedLive: liveCommit,
+    authors: authors.map((a, i) => ({ moduleHash: hashes[i] ?? "", author: a as unknown as JsonObject })),
   });
   if (!swapped.ok && swapped.error.code === "conflict") throw new HttpError(409, "conflict", swapped.error.message);
   unwrap(swapped);
@@ -164,8 +183,7 @@ export async function rollback(env: Env, auth: AuthContext, scopeId: string, req
   const repo = repoForScope(scopeId);
   const files = await artifactStore(env).files(repo, req.commit);
   if (!files) throw new HttpError(404, "not-found", `no commit ${req.commit} in this scope's artifact history`);
-  const message = req.message ?? `Roll back to ${req.commit.slice(0, 12)}\n\nRestores: ${req.commit}`;
-  return deploy(env, auth, scopeId, { files, message: message.includes(req.commit) ? message : `${message}\n\nRestores: ${req.commit}`, check: req.check ?? false });
+  return deploy(env, auth, scopeId, { files, message: req.message ?? `Roll back to ${req.commit.slice(0, 12)}`, check: req.check ?? false, restores: req.commit });
 }
 
 export type HistoryEntry = ArtifactCommit & { live: boolean; restores: string | null };

@@ -3,6 +3,7 @@ import { compileTool } from "../../../dynamic-plugins/custom/compile";
 import { describeCustomTool } from "../../../dynamic-plugins/custom/sandbox";
 import type { CustomInvocation, DescribedTool as Described, JsonObject } from "../../../schemas";
 import { ARTIFACT_LIMITS, ArtifactName, DescribedTool, SkillFrontMatter } from "../../../schemas";
+import { JSON_LIMITS, describeBreach, scanJsonValue } from "../../../core/json";
 import { validateArguments } from "../../invoke/arguments";
 import { HttpError } from "../../shared/problem";
 
@@ -57,7 +58,7 @@ function checkSkill(file: string, dir: string, text: string, issues: FileIssue[]
   return { ...parsed.data, body, file };
 }
 
-async function checkTool(loader: WorkerLoader, file: string, name: string, text: string, issues: FileIssue[], tooLarge: FileIssue[]): Promise<CheckedTool | null> {
+async function checkTool(loader: WorkerLoader, file: string, name: string, text: string, issues: FileIssue[], tooLarge: FileIssue[]): Promise<CheckedTool | null | "timeout"> {
   const compiled = compileTool(file, text);
   if (!compiled.ok) {
     issues.push({ path: compiled.file, message: compiled.message, line: compiled.line, column: compiled.column });
@@ -70,6 +71,12 @@ async function checkTool(loader: WorkerLoader, file: string, name: string, text:
   const described = await describeCustomTool(loader, compiled);
   if (!described.ok) {
     issues.push({ path: file, message: `the module did not load: ${described.message}` });
+    return described.timedOut ? "timeout" : null;
+  }
+  // The sandbox's answer is untrusted: bounded like any request before anything reads it.
+  const breach = scanJsonValue(described.value, JSON_LIMITS.request);
+  if (breach) {
+    issues.push({ path: file, message: `the definition ${describeBreach(breach)}` });
     return null;
   }
   const parsed = DescribedTool.safeParse(described.value);
@@ -78,6 +85,11 @@ async function checkTool(loader: WorkerLoader, file: string, name: string, text:
     return null;
   }
   const tool = parsed.data;
+  for (const [field, schema] of [["input", tool.inputSchema], ["output", tool.outputSchema]] as const) {
+    const size = schema ? JSON.stringify(schema).length : 0;
+    if (size > ARTIFACT_LIMITS.schemaChars) tooLarge.push({ path: `${file}#${field}`, message: `the ${field} schema is ${size} characters of JSON, over the limit of ${ARTIFACT_LIMITS.schemaChars}` });
+  }
+  if (tooLarge.some((i) => i.path.startsWith(`${file}#`))) return null;
   if (tool.name !== name) {
     issues.push({ path: `${file}#name`, message: `the tool's name '${tool.name}' must be its file's name '${name}'` });
     return null;
@@ -101,6 +113,11 @@ export async function checkArtifacts(loader: WorkerLoader, raw: Record<string, s
   let total = 0;
   for (const [path, text] of Object.entries(raw)) {
     const file = normalizePath(path);
+    // The same rule the repository applies, checked first so a check never passes what a deploy refuses.
+    if (file.split("/").some((s) => s === "" || s === "." || s === ".." || s.toLowerCase() === ".git" || s.includes("\0"))) {
+      issues.push({ path, message: "a path is made of names separated by '/', without empty, '.', '..' or '.git' parts" });
+      continue;
+    }
     if (file in files) issues.push({ path, message: `'${file}' is given twice` });
     files[file] = text;
     total += text.length;
@@ -110,7 +127,7 @@ export async function checkArtifacts(loader: WorkerLoader, raw: Record<string, s
   if (total > ARTIFACT_LIMITS.totalChars) tooLarge.push({ path: "files", message: `${total} characters in all, over the limit of ${ARTIFACT_LIMITS.totalChars}` });
   if (tooLarge.length) refuse(413, tooLarge);
 
-  const tools: Array<() => Promise<CheckedTool | null>> = [];
+  const tools: Array<() => Promise<CheckedTool | null | "timeout">> = [];
   const skills: CheckedSkill[] = [];
   for (const [file, text] of Object.entries(files)) {
     const tool = TOOL_FILE.exec(file);
@@ -132,11 +149,13 @@ export async function checkArtifacts(loader: WorkerLoader, raw: Record<string, s
     }
   }
   // Each tool loads in its own isolate; a few at a time (DESIGN §7: at most 4 in flight per request).
-  const checked: Array<CheckedTool | null> = [];
-  for (let i = 0; i < tools.length; i += 4) checked.push(...(await Promise.all(tools.slice(i, i + 4).map((check) => check()))));
+  // A module that never finishes loading keeps its isolate busy: stop loading more after one.
+  const checked: Array<CheckedTool | null | "timeout"> = [];
+  for (let i = 0; i < tools.length && !checked.includes("timeout"); i += 4) checked.push(...(await Promise.all(tools.slice(i, i + 4).map((check) => check()))));
+  if (checked.length < tools.length) issues.push({ path: "files", message: `${tools.length - checked.length} more tools were not checked: a module did not finish loading` });
   if (tooLarge.length) refuse(413, tooLarge);
   if (issues.length) refuse(422, issues);
-  return { files, tools: checked.filter((t): t is CheckedTool => t !== null), skills };
+  return { files, tools: checked.filter((t): t is CheckedTool => t !== null && t !== "timeout"), skills };
 }
 
 export function invocationOf(tool: CheckedTool, author: CustomInvocation["author"]): CustomInvocation {

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Context, Next } from "hono";
+import { accountDirectory } from "../../../durable-objects/account-directory/client";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { Skill } from "../../../schemas";
 import { ArtifactName, ScopeId } from "../../../schemas";
@@ -28,6 +29,16 @@ function markdown(c: Context<AppEnv>, skill: Skill): Response {
   c.header("content-type", "text/markdown; charset=utf-8");
   c.header("cache-control", skill.public ? "public, max-age=60" : "private, no-store");
   return c.body(skillMarkdown(skill));
+}
+
+/**
+ * An organization that exists (it has members): anonymous requests never touch, and so never
+ * create, the catalog of an org id someone made up.
+ */
+async function knownOrg(env: AppEnv["Bindings"], org: string): Promise<boolean> {
+  if (!ScopeId.safeParse(org).success || !org.startsWith("org_")) return false;
+  const members = await accountDirectory(env.ACCOUNT_DIRECTORY).listMembers(org);
+  return members.ok && members.value.length > 0;
 }
 
 /** Authenticates only when a credential is presented: the public skills need none. */
@@ -60,7 +71,7 @@ export const skillRoutes = new Hono<AppEnv>()
   })
   .get("/.well-known/skills/:org/index.json", optionalAuth, async (c) => {
     const org = c.req.param("org") ?? "";
-    if (!ScopeId.safeParse(org).success || !org.startsWith("org_")) throw new HttpError(404, "not-found", "no such organization's skills");
+    if (!(await knownOrg(c.env, org))) throw new HttpError(404, "not-found", "no such organization's skills");
     const auth = c.get("auth") as AppEnv["Variables"]["auth"] | undefined;
     const member = auth?.principal.orgId === org;
     const listed = await scopeCatalog(c.env.SCOPE_CATALOG, org).listSkills();
@@ -71,7 +82,7 @@ export const skillRoutes = new Hono<AppEnv>()
   .get("/.well-known/skills/:org/:name/SKILL.md", optionalAuth, async (c) => {
     const org = c.req.param("org") ?? "";
     const name = named(c.req.param("name") ?? "");
-    if (!ScopeId.safeParse(org).success || !org.startsWith("org_")) throw new HttpError(404, "not-found", `no skill '${name}'`);
+    if (!(await knownOrg(c.env, org))) throw new HttpError(404, "not-found", `no skill '${name}'`);
     const auth = c.get("auth") as AppEnv["Variables"]["auth"] | undefined;
     const found = await scopeCatalog(c.env.SCOPE_CATALOG, org).getSkill(name);
     if (!found.ok || !(found.value.public || auth?.principal.orgId === org)) throw new HttpError(404, "not-found", `no skill '${name}'`);

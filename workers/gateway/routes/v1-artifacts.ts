@@ -5,7 +5,7 @@ import { deploy, history, rollback } from "../artifacts/deploy";
 import { artifactStore, repoForScope } from "../artifacts/store";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
-import { scopeId, scopeQuery, writableScope } from "../catalog/scope-access";
+import { requireWholeAuthority, scopeId, scopeQuery, writableScope } from "../catalog/scope-access";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import { unwrap } from "../../shared/result";
 import type { AppEnv } from "../env";
@@ -49,10 +49,13 @@ export const v1Artifacts = new Hono<AppEnv>()
     return c.json(record, 201);
   })
   .get("/v1/artifacts/history", requireAuth("v1"), async (c) => {
+    // Source code and private skills: administration reading, like listing sources.
+    requireWholeAuthority(c.get("auth"));
     const scope = scopeId(c.get("auth"), scopeQuery(c.req.query("scope")));
     return c.json(await history(c.env, scope, limitQuery(c.req.query("limit"))));
   })
   .get("/v1/artifacts/pull", requireAuth("v1"), async (c) => {
+    requireWholeAuthority(c.get("auth"));
     const scope = scopeId(c.get("auth"), scopeQuery(c.req.query("scope")));
     const ref = c.req.query("ref") ?? unwrap(await scopeCatalog(c.env.SCOPE_CATALOG, scope).liveArtifacts());
     if (ref === null) return c.json({ scope, commit: null, files: {} });
