@@ -4,7 +4,7 @@ import { METER_MODULE, METER_SOURCE, TOOLS_MODULE, TOOLS_SOURCE } from "../code/
 import type { SandboxError } from "../code/sandbox";
 import { SANDBOX_CPU_MS, SANDBOX_SUBREQUESTS } from "../code/sandbox";
 import { SANDBOX_COMPATIBILITY_DATE } from "../probe";
-import { CUSTOM_HARNESS_VERSION, SDK_SOURCE, customHarnessSource } from "./harness";
+import { CUSTOM_HARNESS_VERSION, SDK_SOURCE, batchDescribeSource, customHarnessSource } from "./harness";
 
 export type CustomModule = { module: string; usesZod: boolean };
 export type CustomAnswer =
@@ -67,13 +67,41 @@ async function bounded<T>(work: () => Promise<T>, timeoutMs: number): Promise<T 
 }
 
 /** What the module's default export says it is (validated by the caller), or why it could not say. */
-export async function describeCustomTool(loader: WorkerLoader, code: CustomModule, timeoutMs = 5_000): Promise<{ ok: true; value: unknown } | { ok: false; message: string; timedOut?: boolean }> {
+export async function describeCustomTool(loader: WorkerLoader, code: CustomModule, timeoutMs = 5_000): Promise<Described> {
   const id = await isolateId(code, "describe");
   const answer = await bounded(async () => entrypoint(loader, code, id).describe(), timeoutMs);
   if ("kind" in answer) return answer.kind === "timeout" ? { ok: false, message: `loading the module took over ${timeoutMs} ms`, timedOut: true } : { ok: false, message: answer.message };
   if (answer.ok) return { ok: true, value: answer.value };
   const e = answer.error;
   return { ok: false, message: e ? `${e.name}: ${e.message}` : "the module did not describe itself" };
+}
+
+type Described = { ok: true; value: unknown } | { ok: false; message: string; timedOut?: boolean };
+
+/**
+ * Describes many modules of one deploy in one isolate (zod and the isolate load once). Answers one
+ * result per module, or null when the batch as a whole could not run (a module failed to load or
+ * hung): the caller then describes each on its own, which names the one at fault.
+ */
+export async function describeCustomTools(loader: WorkerLoader, codes: CustomModule[], timeoutMs = 5_000): Promise<Described[] | null> {
+  if (codes.length === 0) return [];
+  const usesZod = codes.some((c) => c.usesZod);
+  const modules: Record<string, string> = {
+    "describe.js": batchDescribeSource(usesZod, codes.length),
+    [METER_MODULE]: METER_SOURCE,
+    [TOOLS_MODULE]: TOOLS_SOURCE,
+    "executor.js": SDK_SOURCE,
+  };
+  codes.forEach((c, i) => (modules[`user_${i}.js`] = `import "./${METER_MODULE}";\n${c.module}`));
+  if (usesZod) modules["zod.js"] = zodSource;
+  const id = `describe:${await sha256Hex(`${CUSTOM_HARNESS_VERSION}\n${JSON.stringify(codes)}`)}`;
+  const answer = await bounded(async () => {
+    const worker = loader.get(id, () => ({ compatibilityDate: SANDBOX_COMPATIBILITY_DATE, mainModule: "describe.js", modules, env: {}, globalOutbound: null, limits: LIMITS }));
+    const entry = worker.getEntrypoint("Describer", { limits: LIMITS }) as unknown as { describeAll(): Promise<Array<{ ok: boolean; value?: unknown; error?: SandboxError }>> };
+    return entry.describeAll();
+  }, timeoutMs);
+  if (!Array.isArray(answer) || answer.length !== codes.length) return null;
+  return answer.map((a) => (a.ok ? { ok: true, value: a.value } : { ok: false, message: a.error ? `${a.error.name}: ${a.error.message}` : "the module did not describe itself" }));
 }
 
 /** Runs the tool's handler once with the caller's arguments, connection and ToolProxy stub. */

@@ -92,6 +92,9 @@ describe("deploying authored artifacts", () => {
     expect((await history(env, scope, 10)).commits).toEqual([]);
     const imports = await refusal(deploy(env, auth, scope, { files: { "tools/net.ts": 'import fs from "node:fs";\nexport default fs;' }, message: "x", check: false }));
     expect(imports.message).toContain("tools/net.ts:1:");
+    // Described together when all load; one that throws as it loads is named on its own.
+    const throwing = await refusal(deploy(env, auth, scope, { files: { "tools/greet.ts": GREET, "tools/boom.ts": 'throw new Error("boom at load");\nexport default 1;' }, message: "x", check: true }));
+    expect(throwing.extra.errors).toEqual([{ path: "tools/boom.ts", message: expect.stringContaining("boom at load") }]);
     const named = await refusal(deploy(env, auth, scope, { files: { "tools/other.ts": GREET }, message: "x", check: false }));
     expect(named.message).toContain("must be its file's name 'other'");
     const big = await refusal(deploy(env, auth, scope, { files: { "tools/big.ts": `// ${"x".repeat(300_000)}\n${GREET}` }, message: "x", check: false }));

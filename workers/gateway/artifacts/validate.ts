@@ -1,6 +1,9 @@
 import { parse as parseYaml } from "yaml";
 import { compileTool } from "../../../dynamic-plugins/custom/compile";
-import { describeCustomTool } from "../../../dynamic-plugins/custom/sandbox";
+import type { CompiledTool } from "../../../dynamic-plugins/custom/compile";
+import { describeCustomTool, describeCustomTools } from "../../../dynamic-plugins/custom/sandbox";
+
+type BatchAnswer = NonNullable<Awaited<ReturnType<typeof describeCustomTools>>>[number];
 import type { CustomInvocation, DescribedTool as Described, JsonObject } from "../../../schemas";
 import { ARTIFACT_LIMITS, ArtifactName, DescribedTool, SkillFrontMatter } from "../../../schemas";
 import { JSON_LIMITS, describeBreach, scanJsonValue } from "../../../core/json";
@@ -58,7 +61,9 @@ function checkSkill(file: string, dir: string, text: string, issues: FileIssue[]
   return { ...parsed.data, body, file };
 }
 
-async function checkTool(loader: WorkerLoader, file: string, name: string, text: string, issues: FileIssue[], tooLarge: FileIssue[]): Promise<CheckedTool | null | "timeout"> {
+type Compiled = { file: string; name: string; compiled: CompiledTool };
+
+function compileOne(file: string, name: string, text: string, issues: FileIssue[], tooLarge: FileIssue[]): Compiled | null {
   const compiled = compileTool(file, text);
   if (!compiled.ok) {
     issues.push({ path: compiled.file, message: compiled.message, line: compiled.line, column: compiled.column });
@@ -68,7 +73,11 @@ async function checkTool(loader: WorkerLoader, file: string, name: string, text:
     tooLarge.push({ path: file, message: `the compiled module is ${compiled.module.length} characters, over the limit of ${ARTIFACT_LIMITS.moduleChars}` });
     return null;
   }
-  const described = await describeCustomTool(loader, compiled);
+  return { file, name, compiled };
+}
+
+async function checkTool(loader: WorkerLoader, { file, name, compiled }: Compiled, batched: BatchAnswer | undefined, issues: FileIssue[], tooLarge: FileIssue[]): Promise<CheckedTool | null | "timeout"> {
+  const described = batched ?? (await describeCustomTool(loader, compiled));
   if (!described.ok) {
     issues.push({ path: file, message: `the module did not load: ${described.message}` });
     return described.timedOut ? "timeout" : null;
@@ -127,7 +136,7 @@ export async function checkArtifacts(loader: WorkerLoader, raw: Record<string, s
   if (total > ARTIFACT_LIMITS.totalChars) tooLarge.push({ path: "files", message: `${total} characters in all, over the limit of ${ARTIFACT_LIMITS.totalChars}` });
   if (tooLarge.length) refuse(413, tooLarge);
 
-  const tools: Array<() => Promise<CheckedTool | null | "timeout">> = [];
+  const tools: Compiled[] = [];
   const skills: CheckedSkill[] = [];
   for (const [file, text] of Object.entries(files)) {
     const tool = TOOL_FILE.exec(file);
@@ -142,16 +151,24 @@ export async function checkArtifacts(loader: WorkerLoader, raw: Record<string, s
       issues.push({ path: file, message: `the name '${name}' ${named.error.issues[0]?.message ?? "is invalid"}` });
       continue;
     }
-    if (tool) tools.push(() => checkTool(loader, file, name, text, issues, tooLarge));
+    if (tool) {
+      const compiled = compileOne(file, name, text, issues, tooLarge);
+      if (compiled) tools.push(compiled);
+    }
     else if (skill) {
       const checked = checkSkill(file, name, text, issues);
       if (checked) skills.push(checked);
     }
   }
-  // Each tool loads in its own isolate; a few at a time (DESIGN §7: at most 4 in flight per request).
-  // A module that never finishes loading keeps its isolate busy: stop loading more after one.
+  if (tooLarge.length) refuse(413, tooLarge);
+  // All modules described in one isolate when they all load; otherwise each in its own, a few at a
+  // time (DESIGN §7: at most 4 in flight per request), which names the module at fault. A module
+  // that never finishes loading keeps its isolate busy: stop loading more after one.
+  const batch = issues.length === 0 ? await describeCustomTools(loader, tools.map((t) => t.compiled)) : null;
   const checked: Array<CheckedTool | null | "timeout"> = [];
-  for (let i = 0; i < tools.length && !checked.includes("timeout"); i += 4) checked.push(...(await Promise.all(tools.slice(i, i + 4).map((check) => check()))));
+  for (let i = 0; i < tools.length && !checked.includes("timeout"); i += 4) {
+    checked.push(...(await Promise.all(tools.slice(i, i + 4).map((t, j) => checkTool(loader, t, batch?.[i + j], issues, tooLarge)))));
+  }
   if (checked.length < tools.length) issues.push({ path: "files", message: `${tools.length - checked.length} more tools were not checked: a module did not finish loading` });
   if (tooLarge.length) refuse(413, tooLarge);
   if (issues.length) refuse(422, issues);

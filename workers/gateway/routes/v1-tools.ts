@@ -43,7 +43,8 @@ export const v1Tools = new Hono<AppEnv>()
     const outcome = await callTool(c.env, c.get("auth"), {
       address: body.address,
       args: body.arguments,
-      surface: "http",
+      // The CLI says so (a label on the Run, never authority); anything else is plain HTTP.
+      surface: c.req.header("x-executor-surface") === "cli" ? "cli" : "http",
       // Scoped to the credential: another credential's key can never replay this one's Run.
       idempotencyKey: key ? `${c.get("auth").principal.credentialId}:${key.slice(0, 200)}` : null,
     });
