@@ -1,7 +1,7 @@
 // CLI figures, one run: process start to exit for `executor --version` and `--help` against bare
 // `node -e 0`, and `executor call` end to end (process start, config, request, output) against the
 // same call through /v1/call and the upstream called directly. A real platform and pet store.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,11 +13,16 @@ import { ms, percentile } from "./stats";
 const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 20);
 const ROOT = resolve(import.meta.dirname, "..");
 
-function timed(args: string[], env: Record<string, string>, input = ""): number {
+/** Wall time of one process, start to exit (async: the pet store answers from this process). */
+async function timed(args: string[], env: Record<string, string>, input = ""): Promise<number> {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, input, encoding: "utf8" });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["pipe", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end(input);
+  const code = await new Promise<number | null>((ok) => child.once("close", ok));
   const elapsed = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  if (code !== 0) throw new Error(`${args.join(" ")} exited ${code}: ${stderr}`);
   return elapsed;
 }
 
@@ -32,7 +37,7 @@ export async function cliBench(): Promise<void> {
       headers: { authorization: `Bearer ${owner.key}`, "content-type": "application/json" },
       body: JSON.stringify({ slug: "pets", kind: "openapi", config: { url: `${pets.url}/openapi.json` }, local: true, connection: { name: "work", secret: "bench" } }),
     });
-    timed(["cli/bin/executor.mjs", "login", platform.baseUrl, "--api-key"], env, owner.key); // also builds cli/dist once
+    await timed(["cli/bin/executor.mjs", "login", platform.baseUrl, "--api-key"], env, owner.key); // also builds cli/dist once
     const address = `pets.${owner.orgId}.work.getPet`;
     const node: number[] = [];
     const version: number[] = [];
@@ -40,12 +45,12 @@ export async function cliBench(): Promise<void> {
     const call: number[] = [];
     const http: number[] = [];
     const direct: number[] = [];
-    for (let i = 0; i < 3; i++) timed(["cli/bin/executor.mjs", "call", address, "--arg", "petId=1"], env);
+    for (let i = 0; i < 3; i++) await timed(["cli/bin/executor.mjs", "call", address, "--arg", "petId=1"], env);
     for (let i = 0; i < ROUNDS; i++) {
-      node.push(timed(["-e", "0"], env));
-      version.push(timed(["cli/bin/executor.mjs", "--version"], env));
-      help.push(timed(["cli/bin/executor.mjs", "--help"], env));
-      call.push(timed(["cli/bin/executor.mjs", "call", address, "--arg", "petId=1"], env));
+      node.push(await timed(["-e", "0"], env));
+      version.push(await timed(["cli/bin/executor.mjs", "--version"], env));
+      help.push(await timed(["cli/bin/executor.mjs", "--help"], env));
+      call.push(await timed(["cli/bin/executor.mjs", "call", address, "--arg", "petId=1"], env));
       let t0 = performance.now();
       await (await fetch(`${platform.baseUrl}/v1/call`, { method: "POST", headers: { authorization: `Bearer ${owner.key}`, "content-type": "application/json" }, body: JSON.stringify({ address, arguments: { petId: 1 } }) })).arrayBuffer();
       http.push(performance.now() - t0);
