@@ -4,6 +4,7 @@ import { callOverhead } from "./call-overhead";
 import { codeModeBench } from "./code-mode";
 import { customToolsBench } from "./custom-tools";
 import { cliBench } from "./cli";
+import { runtimePathsBench } from "./runtime-paths";
 import { toolkitRoutesBench } from "./toolkit-routes";
 import { importGithub } from "./import-github";
 import { importMemory } from "./import-memory";
@@ -17,6 +18,7 @@ if (!only || only === "import") await importGithub();
 // Minutes of child processes (a heap bisection per case): only when asked for by name.
 if (only === "import-memory") await importMemory();
 if (!only || only === "calls") await callOverhead();
+if (!only || only === "paths") await runtimePathsBench();
 if (!only || only === "mcp") await mcpBench();
 if (!only || only === "approvals") await approvalBench();
 if (!only || only === "code") await codeModeBench();

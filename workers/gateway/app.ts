@@ -25,6 +25,11 @@ export function createApp(): Hono<AppEnv> {
   // approval workflow, in this same Worker): handed downward so invoke/ imports nothing from here.
   provideExecutorActions(executorActions);
   const app = new Hono<AppEnv>();
+  // When the request reached the Worker: the first stage of Server-Timing on /v1/call.
+  app.use("*", async (c, next) => {
+    c.set("startedAt", performance.now());
+    await next();
+  });
   installErrorModel(app);
   app.route("/", health);
   app.route("/", oauthMetadata);

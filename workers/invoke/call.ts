@@ -16,6 +16,7 @@ import { allowsLoopback } from "./egress";
 import { startApprovalWorkflow } from "./approvals";
 import { execute } from "./execute";
 import { maskWriteOnly, sealWriteOnly } from "./write-only";
+import type { StageTimer } from "../shared/timing";
 
 export type CallRequest = {
   address: string;
@@ -25,6 +26,8 @@ export type CallRequest = {
   parentRunId?: string | null;
   /** For a call made by running code: the ledger refuses it once the parent stops or its budget is spent. */
   parent?: { maxChildren: number };
+  /** Marks each stage (resolve, admission, run_record, secret, upstream, run_complete) for Server-Timing. */
+  timer?: StageTimer;
 };
 
 /** What the one invocation path answers; every outcome carries its persisted Run. */
@@ -77,14 +80,15 @@ export function baseRun(
 }
 
 /** Executes a Run already moved to `running`, then records its outcome before anyone is answered. */
-export async function runToCompletion(env: Env, auth: AuthContext, run: Run, resolved: ResolvedTool, args: JsonObject): Promise<CallOutcome> {
+export async function runToCompletion(env: Env, auth: AuthContext, run: Run, resolved: ResolvedTool, args: JsonObject, timer?: StageTimer): Promise<CallOutcome> {
   const orgId = auth.principal.orgId;
   const ledger = runLedger(env.RUN_LEDGER, orgId);
-  const result = await execute(env, resolved, args, { orgId, actor: auth, runId: run.id });
+  const result = await execute(env, resolved, args, { orgId, actor: auth, runId: run.id, ...(timer ? { timer } : {}) });
   const finishedAt = Date.now();
   const logs = result.logs?.length ? result.logs : undefined;
   if (result.ok) {
     const done = unwrap(await ledger.complete(run.id, result.value, logs));
+    timer?.mark("run_complete");
     return { kind: "succeeded", run: done, value: result.value };
   }
   const failed = unwrap(await ledger.transition(run.id, { status: "failed", error: result.error, finishedAt, ...(logs ? { logs } : {}) }, ["running"]));
@@ -103,6 +107,7 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
     resolveAddress(env, principal, parsed),
     policiesFor(env, principal, parsed.source),
   ]);
+  req.timer?.mark("resolve");
   const admission = admit(principal, await admissibleTool(resolved), policies);
   // Write-only values (a secret handed to a management tool) are hashed, shown and stored only as
   // "[write-only]" or sealed: the Run binds the call's shape, never the secret (write-only.ts).
@@ -132,6 +137,7 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
     return { kind: "rejected", run: rejected, issues };
   }
   const stored = await sealWriteOnly(env.VAULT_KEY, principal.orgId, schema, req.args);
+  req.timer?.mark("admission");
   if (admission.outcome === "require_approval") {
     const { run: pending, replayed } = await record({ ...run, status: "pending_approval" }, stored);
     // The Run is persisted first; its workflow is the durable wait. If starting it fails, deciding
@@ -140,8 +146,9 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
     return { kind: "pending", run: pending };
   }
   const { run: started, replayed } = await record({ ...run, status: "running", startedAt: run.createdAt }, stored);
+  req.timer?.mark("run_record");
   if (replayed) return replayOutcome(started);
-  return runToCompletion(env, auth, started, resolved, req.args);
+  return runToCompletion(env, auth, started, resolved, req.args, req.timer);
 }
 
 /** A retried request with a known idempotency key gets the first attempt's Run, never a second call. */

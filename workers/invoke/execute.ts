@@ -11,6 +11,7 @@ import { executeExecutorTool } from "./builtin/executor-actions";
 import { executeCustomTool } from "./custom-tools";
 import { writeOnlyValues } from "./write-only";
 import type { AuthContext } from "../shared/auth-context";
+import type { StageTimer } from "../shared/timing";
 
 /** `logs`: console output of a custom tool's sandbox, kept on its Run. */
 export type Execution = { ok: true; value: JsonValue; logs?: string[] } | { ok: false; error: RunError; status: number; logs?: string[] };
@@ -48,7 +49,7 @@ export async function execute(
   env: Env,
   resolved: ResolvedTool,
   args: JsonObject,
-  opts: { orgId: string; idempotencyKey?: string; actor?: AuthContext; runId?: string },
+  opts: { orgId: string; idempotencyKey?: string; actor?: AuthContext; runId?: string; timer?: StageTimer },
 ): Promise<Execution> {
   const { source, connection } = resolved;
   // Write-only arguments (a password, a connection's secret) leave in no result, like a credential.
@@ -72,6 +73,7 @@ export async function execute(
     credential = { template, secret: secret.value };
   }
 
+  opts.timer?.mark("secret");
   const egress = egressFor(env, source);
   const refused = (): Execution | null => {
     const refusal = egress.refusal();
@@ -85,6 +87,7 @@ export async function execute(
       secret: (value) => void secrets.push(value),
       ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
     });
+    opts.timer?.mark("upstream");
     const refusal = refused();
     if (refusal) return refusal;
     if (result.ok) return { ok: true, value: scrubValue(result.value, secrets) };

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { StageTimer } from "../../shared/timing";
 import { rankSkills, skillHit, visibleSkills } from "../artifacts/skills";
 import { z } from "zod";
 import { CallBody } from "../../../schemas";
@@ -38,6 +39,8 @@ export const v1Tools = new Hono<AppEnv>()
   })
   .get("/v1/tools/describe", async (c) => c.json(await describeTool(c.env, c.get("auth").principal, c.req.query("address") ?? "")))
   .post("/v1/call", async (c) => {
+    const timer = new StageTimer(c.get("startedAt"));
+    timer.mark("auth");
     const body = await readJson(c, CallRequestBody);
     const key = c.req.header("idempotency-key");
     const outcome = await callTool(c.env, c.get("auth"), {
@@ -47,6 +50,10 @@ export const v1Tools = new Hono<AppEnv>()
       surface: c.req.header("x-executor-surface") === "cli" ? "cli" : "http",
       // Scoped to the credential: another credential's key can never replay this one's Run.
       idempotencyKey: key ? `${c.get("auth").principal.credentialId}:${key.slice(0, 200)}` : null,
+      timer,
     });
-    return callOutcomeResponse(c, outcome);
+    const res = await callOutcomeResponse(c, outcome);
+    timer.mark("respond");
+    res.headers.set("server-timing", timer.header());
+    return res;
   });
