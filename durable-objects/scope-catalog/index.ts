@@ -237,6 +237,20 @@ export class ScopeCatalog extends DurableObject {
     return this.#guard((scope) => conns.getConnection(this.#db, scope, source, name));
   }
 
+  /**
+   * A connection with its sealed vault secret (ciphertext; this object never holds the key) in one
+   * round trip: the invocation path reads both before the upstream request (issue 13: fewer round trips).
+   */
+  getConnectionSealed(source: string, name: string): Result<{ connection: Connection; sealed: conns.Sealed | null }> {
+    return this.#guard((scope) => {
+      const found = conns.getConnection(this.#db, scope, source, name);
+      if (!found.ok) return found;
+      const ref = found.value.secretRef;
+      const sealed = ref?.startsWith("vault://") ? conns.getSealed(this.#db, ref.slice("vault://".length)) : null;
+      return { ok: true, value: { connection: found.value, sealed: sealed?.ok ? sealed.value : null } };
+    });
+  }
+
   listConnections(source?: string): Result<Connection[]> {
     return this.#guard((scope) => ({ ok: true, value: conns.listConnections(this.#db, scope, source) }));
   }

@@ -4,6 +4,7 @@ import { inToolset } from "../../core/toolset";
 import type { ParsedAddress } from "../../core/address";
 import { scopeCatalog } from "../../durable-objects/scope-catalog/client";
 import type { CatalogTool } from "../../durable-objects/scope-catalog/rows";
+import type { Sealed } from "../../durable-objects/scope-catalog/connections";
 import type { Connection, Policy, Principal, Source } from "../../schemas";
 import type { Env } from "../shared/env";
 import { HttpError } from "../shared/problem";
@@ -16,6 +17,8 @@ export type ResolvedTool = {
   source: Source;
   tool: CatalogTool;
   connection: Connection;
+  /** The connection's sealed vault secret, read with it (null: none, or not a vault secret). */
+  sealed?: Sealed | null;
 };
 
 /** Parses an address from a request, answering 422 naming the failing segment. */
@@ -52,20 +55,21 @@ export async function resolveAddress(env: Env, principal: Principal, address: Pa
   // connection's scope and every outer one (the nearest wins).
   const scopes = principal.chain.slice(0, depth + 1).map((s) => s.id);
   const [connection, ...found] = await Promise.all([
-    scopeCatalog(env.SCOPE_CATALOG, address.scope).getConnection(address.source, address.connection),
+    scopeCatalog(env.SCOPE_CATALOG, address.scope).getConnectionSealed(address.source, address.connection),
     ...scopes.map(async (scope) => {
       const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
       const [source, tool] = await Promise.all([catalog.getSource(address.source), catalog.getTool(address.source, address.tool)]);
       return { source, tool };
     }),
   ]);
-  const held = connection?.ok ? connection.value : address.source === CUSTOM_SLUG ? await accountFor(env, address, scopes) : null;
+  const held = connection?.ok ? connection.value.connection : address.source === CUSTOM_SLUG ? await accountFor(env, address, scopes) : null;
+  const sealed = connection?.ok ? connection.value.sealed : null;
   if (!held) throw notFound();
   for (let i = found.length - 1; i >= 0; i--) {
     const hit = found[i];
     if (!hit?.source.ok) continue;
     if (!hit.tool.ok) throw notFound();
-    return { address, source: hit.source.value, tool: hit.tool.value, connection: held };
+    return { address, source: hit.source.value, tool: hit.tool.value, connection: held, sealed };
   }
   throw notFound();
 }

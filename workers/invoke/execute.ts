@@ -66,7 +66,7 @@ export async function execute(
   // client-credentials access token) as it reports them. Everything that leaves is redacted of all.
   const secrets: string[] = [...writeOnly];
   if (connection.secretRef) {
-    const secret = await resolveSecret(env, connection.scope, connection.secretRef, opts.orgId);
+    const secret = await resolveSecret(env, connection.scope, connection.secretRef, opts.orgId, resolved.sealed);
     if (!secret.ok) return { ok: false, status: 424, error: { code: "credential_unavailable", message: secret.reason } };
     secrets.push(...credentialValues(secret.value));
     const template = source.auth[0] ?? { type: "http" as const, scheme: "bearer" as const };

@@ -1,6 +1,7 @@
 import { redactText } from "../../../core/redaction";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { Env } from "../../shared/env";
+import type { Sealed } from "../../../durable-objects/scope-catalog/connections";
 import { open } from "./vault";
 
 /** Worker secrets reachable through `env://NAME` must carry this prefix, so no platform secret (such
@@ -21,9 +22,11 @@ export type SecretResolution = { ok: true; value: string } | { ok: false; reason
  * Resolves a connection's SecretRef just in time, in trusted code only (DESIGN §2). The value never
  * leaves the invocation path: it is handed to the plugin and scrubbed from everything recorded.
  */
-export async function resolveSecret(env: Env, scope: string, ref: string, orgId: string): Promise<SecretResolution> {
+export async function resolveSecret(env: Env, scope: string, ref: string, orgId: string, prefetched?: Sealed | null): Promise<SecretResolution> {
   if (ref.startsWith("vault://")) {
-    const sealed = await scopeCatalog(env.SCOPE_CATALOG, scope).getSealedSecret(ref.slice("vault://".length));
+    // Read with the connection when the caller had it (one round trip fewer), else fetched now.
+    const id = ref.slice("vault://".length);
+    const sealed = prefetched && prefetched.id === id ? { ok: true as const, value: prefetched } : await scopeCatalog(env.SCOPE_CATALOG, scope).getSealedSecret(id);
     if (!sealed.ok) return { ok: false, reason: "the connection's vault secret is missing" };
     try {
       return { ok: true, value: await open(env.VAULT_KEY, scope, sealed.value) };
