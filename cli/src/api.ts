@@ -1,7 +1,9 @@
 import type { OAuthAuth, Remote } from "./config";
-import { loadConfig, updateConfig } from "./config";
+import { loadConfig, remoteOf, updateConfig } from "./config";
 import type { Api, ApiAnswer, RemoteInfo } from "./context";
 import { CliError, EXIT } from "./context";
+import { postNoRedirect } from "./oauth";
+import { clean } from "./output";
 
 /** Refresh a little before the access token's stated expiry, so a request never lands just after it. */
 const EXPIRY_MARGIN_MS = 30_000;
@@ -23,7 +25,7 @@ export function exitCodeFor(status: number): number {
 /** One line from an RFC 9457 answer: its detail, the first failing field (path, line, column), the Run. */
 export function problemMessage(status: number, body: unknown): string {
   const problem = (typeof body === "object" && body !== null ? body : {}) as Problem;
-  let message = problem.detail ?? problem.title ?? `the server answered ${status}`;
+  let message = String(problem.detail ?? problem.title ?? `the server answered ${status}`);
   const first = problem.errors?.[0];
   if (first) {
     const path = first.path && !message.includes(first.path) ? first.path : "";
@@ -32,7 +34,8 @@ export function problemMessage(status: number, body: unknown): string {
     if (where || what) message += ` (${where}${what})`;
   }
   if (problem.runId) message += ` [run ${problem.runId}]`;
-  return message.replace(/\s*\n\s*/g, " ");
+  // Server text, printed on one line without control characters.
+  return clean(message);
 }
 
 async function readBody(res: Response): Promise<unknown> {
@@ -56,16 +59,15 @@ export function networkError(url: string, error: unknown): CliError {
 async function refreshTokens(name: string, remote: Remote & { auth: OAuthAuth }): Promise<OAuthAuth> {
   const auth = remote.auth;
   if (!auth.refreshToken) throw new CliError(`the session for remote '${name}' expired; run executor login ${remote.url}`, EXIT.auth);
-  let res: Response;
-  try {
-    res = await fetch(`${remote.url}/oauth/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: auth.refreshToken, client_id: auth.clientId }),
-    });
-  } catch (error) {
-    throw networkError(remote.url, error);
-  }
+  // The token endpoint the authorization server named at login (same origin as the remote, checked then).
+  const endpoint = auth.tokenEndpoint ?? `${remote.url}/oauth/token`;
+  const res = await postNoRedirect(endpoint, {
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: auth.refreshToken, client_id: auth.clientId }),
+  }).catch((error: unknown) => {
+    if (error instanceof CliError && error.exitCode === EXIT.auth) throw new CliError(`the session for remote '${name}' could not be refreshed (${error.message}); run executor login ${remote.url}`, EXIT.auth);
+    throw error;
+  });
   const body = (await readBody(res)) as { access_token?: string; refresh_token?: string; expires_in?: number } | null;
   if (!res.ok || !body?.access_token) {
     throw new CliError(`the session for remote '${name}' could not be refreshed; run executor login ${remote.url}`, EXIT.auth);
@@ -76,9 +78,10 @@ async function refreshTokens(name: string, remote: Remote & { auth: OAuthAuth })
     accessToken: body.access_token,
     refreshToken: body.refresh_token ?? auth.refreshToken,
     expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000,
+    ...(auth.tokenEndpoint ? { tokenEndpoint: auth.tokenEndpoint } : {}),
   };
   updateConfig((config) => {
-    const saved = config.remotes[name];
+    const saved = remoteOf(config, name);
     if (saved) saved.auth = next;
   });
   return next;
@@ -94,7 +97,7 @@ export function remoteApi(name: string, initial: Remote): Api {
     if (auth.kind === "api_key") return auth.key;
     if (!forceRefresh && auth.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return auth.accessToken;
     // Another process may already have rotated the tokens: use the saved ones if they are fresher.
-    const saved = loadConfig().remotes[name];
+    const saved = remoteOf(loadConfig(), name);
     if (!forceRefresh && saved?.auth.kind === "oauth" && saved.auth.expiresAt - EXPIRY_MARGIN_MS > Date.now()) {
       remote = saved;
       return saved.auth.accessToken;
@@ -126,6 +129,7 @@ export function remoteApi(name: string, initial: Remote): Api {
 
   return {
     remote: info,
+    authKind: remote.auth.kind,
     fetch: authedFetch,
     token: () => token(),
     async json(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
@@ -141,6 +145,6 @@ export function remoteApi(name: string, initial: Remote): Api {
 export async function answer(res: Response): Promise<ApiAnswer> {
   const parsed = await readBody(res);
   if (res.status >= 400) throw new CliError(problemMessage(res.status, parsed), exitCodeFor(res.status));
-  if (res.status >= 300) throw new CliError(`the server redirected to ${res.headers.get("location") ?? "?"}; is the URL right?`, EXIT.failed);
+  if (res.status >= 300) throw new CliError(`the server redirected to ${clean(res.headers.get("location") ?? "?")}; is the URL right?`, EXIT.failed);
   return { status: res.status, body: parsed, headers: res.headers };
 }

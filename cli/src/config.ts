@@ -19,6 +19,8 @@ const OAuthAuth = z.object({
   refreshToken: z.string().nullable(),
   /** Epoch milliseconds. */
   expiresAt: z.number(),
+  /** The authorization server's token endpoint (RFC 8414 metadata at login), where refreshes go. */
+  tokenEndpoint: z.string().url().optional(),
 });
 export const RemoteAuth = z.discriminatedUnion("kind", [ApiKeyAuth, OAuthAuth]);
 export type RemoteAuth = z.infer<typeof RemoteAuth>;
@@ -78,6 +80,17 @@ export function updateConfig(change: (config: Config) => void): Config {
   change(config);
   saveConfig(config);
   return config;
+}
+
+/** The saved remote of that name; never an inherited property (`toString`, `constructor`…). */
+export function remoteOf(config: Config, name: string): Remote | undefined {
+  return Object.hasOwn(config.remotes, name) ? config.remotes[name] : undefined;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the hosts plain http is acceptable for. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** A remote's name from its URL: `local` for the default local platform, else the host (and port). */

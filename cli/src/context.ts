@@ -9,6 +9,8 @@ export type ApiAnswer = { status: number; body: unknown; headers: Headers };
 
 export interface Api {
   readonly remote: RemoteInfo;
+  /** How this remote authenticates (an OAuth token is bound to /v1 only; see executor mcp). */
+  readonly authKind: "api_key" | "oauth";
   /** A request to the remote with its credential (refreshed first when it has expired). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** JSON in and out; a problem+json answer throws CliError with its detail and the mapped exit code. */
@@ -28,6 +30,8 @@ export interface Output {
 export interface Ctx {
   /** The remote named by --remote, else the current one; throws CliError(3) when none is logged in. */
   api(remoteName?: string): Promise<Api>;
+  /** The --remote given on the command line, if any (executor dev deploys elsewhere only when asked). */
+  remoteOption?: string;
   out: Output;
 }
 

@@ -7,10 +7,10 @@ import { registerGovernance } from "./commands/governance";
 import { registerRemotes } from "./commands/remotes";
 import { registerRuns } from "./commands/runs";
 import { registerTools } from "./commands/tools";
-import { loadConfig } from "./config";
+import { loadConfig, remoteOf } from "./config";
 import type { Api, Ctx } from "./context";
 import { CliError, EXIT } from "./context";
-import { makeOutput } from "./output";
+import { clean, makeOutput } from "./output";
 
 /** Both cli/src/main.ts and the bundle cli/dist/executor.mjs sit two folders below package.json. */
 function version(): string {
@@ -23,7 +23,7 @@ Exit codes:
   0  ok
   1  failed (the server refused the input, a conflict, an upstream error)
   2  usage (a bad argument or option)
-  3  auth (not logged in, or the credential was refused: HTTP 401)
+  3  auth (not logged in, an unknown remote, or the credential was refused: HTTP 401)
   4  not found (HTTP 404)
   5  refused (blocked by a policy, a missing capability: HTTP 403)
   6  pending (a call is waiting for approval; its review link is printed)`;
@@ -33,7 +33,7 @@ function openRemote(name: string | undefined): Api {
   const config = loadConfig();
   const chosen = name ?? config.current;
   if (!chosen) throw new CliError("not logged in; run executor login [URL]", EXIT.auth);
-  const remote = config.remotes[chosen];
+  const remote = remoteOf(config, chosen);
   if (!remote) throw new CliError(`no remote named '${chosen}' (see executor remotes list)`, EXIT.auth);
   return remoteApi(chosen, remote);
 }
@@ -54,7 +54,7 @@ export function buildProgram(): Command {
 
   const ctx = (): Ctx => {
     const opts = program.opts<{ json?: boolean; remote?: string }>();
-    return { out: makeOutput(opts.json === true), api: async (name) => openRemote(name ?? opts.remote) };
+    return { out: makeOutput(opts.json === true), api: async (name) => openRemote(name ?? opts.remote), ...(opts.remote ? { remoteOption: opts.remote } : {}) };
   };
 
   registerRemotes(program, ctx);
@@ -86,11 +86,12 @@ export async function run(argv: string[]): Promise<number> {
       return benign ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof CliError) {
-      process.stderr.write(`executor: ${error.message}\n`);
+      // Messages may carry server text: no control characters (deploy refusals keep one line per file).
+      process.stderr.write(`executor: ${clean(error.message, true)}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`executor: ${message.split("\n")[0]}\n`);
+    process.stderr.write(`executor: ${clean(message.split("\n")[0] ?? "")}\n`);
     if (process.env.EXECUTOR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return EXIT.failed;
   }

@@ -4,7 +4,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { networkError } from "./api";
 import type { OAuthAuth } from "./config";
+import { isLoopbackHost } from "./config";
 import { CliError, EXIT } from "./context";
+import { clean } from "./output";
 
 /**
  * OAuth 2.1 sign-in for a native app (RFC 8252): discovery (RFC 9728, RFC 8414), dynamic registration
@@ -12,60 +14,120 @@ import { CliError, EXIT } from "./context";
  * 127.0.0.1 (RFC 8252 §7.3), and a token bound to the /v1 resource (RFC 8707).
  */
 
-type ServerMetadata = { issuer: string; authorization_endpoint: string; token_endpoint: string; registration_endpoint?: string; code_challenge_methods_supported?: string[] };
+type ServerMetadata = {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  registration_endpoint?: string;
+  code_challenge_methods_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
+};
 type TokenAnswer = { access_token?: string; refresh_token?: string; expires_in?: number; error?: string; error_description?: string };
 
-export type OAuthOptions = { openBrowser: boolean; timeoutMs: number; info: (message: string) => void };
+export type OAuthOptions = { openBrowser: boolean; timeoutMs: number; info: (message: string) => void; insecure?: boolean };
+
+/**
+ * An endpoint the CLI may talk to or open: https, or http on a loopback host (or on the origin the
+ * user logged in to with --insecure). Anything else (javascript:, file:, plain http elsewhere) is refused.
+ */
+export function safeEndpoint(value: unknown, what: string, base: string, insecure = false): string {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new CliError(`${base} named ${what} '${clean(String(value))}', which is not a URL`, EXIT.auth);
+  }
+  const ok = url.protocol === "https:" || (url.protocol === "http:" && (isLoopbackHost(url.hostname) || (insecure && url.origin === base)));
+  if (!ok) throw new CliError(`${base} named ${what} ${clean(url.href)}: only https (or http on 127.0.0.1) is accepted`, EXIT.auth);
+  // The whole sign-in stays on the origin being logged in to (see discover).
+  if (url.origin !== base) throw new CliError(`${base} named ${what} on another origin (${clean(url.origin)}); refusing to sign in`, EXIT.auth);
+  return url.href;
+}
+
+/** A POST to the authorization server; a redirect is never followed (the body holds codes and tokens). */
+export async function postNoRedirect(url: string, init: { headers: Record<string, string>; body: string | URLSearchParams }): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: "POST", ...init, redirect: "manual" });
+  } catch (error) {
+    throw networkError(url, error);
+  }
+  if ((res.status >= 300 && res.status < 400) || (res.type as string) === "opaqueredirect") {
+    await res.body?.cancel();
+    throw new CliError(`${url} answered with a redirect (${res.status}); OAuth requests are not redirected`, EXIT.auth);
+  }
+  return res;
+}
 
 async function getJson<T>(url: string): Promise<{ status: number; body: T | null }> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: "application/json" } });
+    res = await fetch(url, { headers: { accept: "application/json" }, redirect: "manual" });
   } catch (error) {
     throw networkError(url, error);
   }
   const body = res.ok ? ((await res.json().catch(() => null)) as T | null) : null;
+  if (!res.ok) await res.body?.cancel();
   return { status: res.status, body };
 }
 
-/** RFC 9728 §3: the API's resource identifier and its authorization server; then RFC 8414 §3 metadata. */
-async function discover(base: string): Promise<{ resource: string; metadata: ServerMetadata }> {
+type Discovered = { resource: string; metadata: ServerMetadata; requireIss: boolean };
+
+/**
+ * RFC 9728 §3: the API's resource identifier and its authorization server; then RFC 8414 §3 metadata.
+ * The token must be for the server being logged in to: the metadata's `resource` has to be exactly
+ * `<base>/v1` (RFC 9728 §3.3) and the authorization server has to live on the same origin, or a
+ * server could name another platform, have the user consent there, and receive its token.
+ */
+async function discover(base: string, insecure: boolean): Promise<Discovered> {
   const protectedResource = await getJson<{ resource?: string; authorization_servers?: string[] }>(`${base}/.well-known/oauth-protected-resource/v1`);
-  const resource = protectedResource.body?.resource ?? `${base}/v1`;
-  const issuer = protectedResource.body?.authorization_servers?.[0] ?? base;
+  if (!protectedResource.body) throw new CliError(`${base} does not offer OAuth sign-in (no protected resource metadata); use executor login --api-key`, EXIT.auth);
+  const expected = `${base}/v1`;
+  const resource = protectedResource.body.resource;
+  if (resource !== expected) throw new CliError(`${base} names the resource '${clean(String(resource))}', not ${expected}; refusing to sign in (RFC 9728 §3.3)`, EXIT.auth);
+  const named = protectedResource.body.authorization_servers?.[0];
+  if (typeof named !== "string") throw new CliError(`${base} names no authorization server; use executor login --api-key`, EXIT.auth);
+  let issuerOrigin: string;
+  try {
+    issuerOrigin = new URL(named).origin;
+  } catch {
+    throw new CliError(`${base} names the authorization server '${clean(named)}', which is not a URL`, EXIT.auth);
+  }
+  if (issuerOrigin !== base) throw new CliError(`${base} names the authorization server ${clean(named)} on another origin; refusing to sign in`, EXIT.auth);
+  const issuer = safeEndpoint(named, "the authorization server", base, insecure).replace(/\/$/, "");
   const { body: metadata } = await getJson<ServerMetadata>(`${issuer}/.well-known/oauth-authorization-server`);
   if (!metadata?.authorization_endpoint || !metadata.token_endpoint) throw new CliError(`${base} does not offer OAuth sign-in; use executor login --api-key`, EXIT.auth);
   // RFC 8414 §3.3: the issuer named must be the one the metadata was fetched for.
-  if (metadata.issuer !== issuer) throw new CliError(`the authorization server says it is ${metadata.issuer}, not ${issuer}`, EXIT.auth);
+  if (metadata.issuer !== issuer && metadata.issuer !== named) throw new CliError(`the authorization server says it is ${clean(String(metadata.issuer))}, not ${issuer}`, EXIT.auth);
   if (!metadata.registration_endpoint) throw new CliError(`${issuer} does not allow client registration; use executor login --api-key`, EXIT.auth);
   if (!metadata.code_challenge_methods_supported?.includes("S256")) throw new CliError(`${issuer} does not support PKCE S256`, EXIT.auth);
-  return { resource, metadata };
+  const checked: ServerMetadata = {
+    ...metadata,
+    authorization_endpoint: safeEndpoint(metadata.authorization_endpoint, "the authorization endpoint", base, insecure),
+    token_endpoint: safeEndpoint(metadata.token_endpoint, "the token endpoint", base, insecure),
+    registration_endpoint: safeEndpoint(metadata.registration_endpoint, "the registration endpoint", base, insecure),
+  };
+  return { resource, metadata: checked, requireIss: metadata.authorization_response_iss_parameter_supported === true };
 }
 
 async function register(endpoint: string, redirectUri: string): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch(endpoint, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({
-        client_name: "Executor CLI",
-        redirect_uris: [redirectUri],
-        token_endpoint_auth_method: "none",
-        grant_types: ["authorization_code", "refresh_token"],
-        response_types: ["code"],
-      }),
-    });
-  } catch (error) {
-    throw networkError(endpoint, error);
-  }
+  const res = await postNoRedirect(endpoint, {
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({
+      client_name: "Executor CLI",
+      redirect_uris: [redirectUri],
+      token_endpoint_auth_method: "none",
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+    }),
+  });
   const body = (await res.json().catch(() => null)) as { client_id?: string } | null;
   if (!res.ok || !body?.client_id) throw new CliError(`client registration failed (${res.status})`, EXIT.auth);
   return body.client_id;
 }
 
 /** The loopback listener: resolves with the code once a redirect with the right state arrives. */
-function listen(expectedState: string, issuer: string, timeoutMs: number): Promise<{ redirectUri: string; code: Promise<string>; close: () => void }> {
+function listen(expectedState: string, issuer: string, requireIss: boolean, timeoutMs: number): Promise<{ redirectUri: string; code: Promise<string>; close: () => void }> {
   return new Promise((ready, fail) => {
     let settle: { ok: (code: string) => void; err: (error: Error) => void } | undefined;
     const code = new Promise<string>((ok, err) => (settle = { ok, err }));
@@ -84,8 +146,10 @@ function listen(expectedState: string, issuer: string, timeoutMs: number): Promi
       if (params.get("state") !== expectedState) return reply(400, "This sign-in link is not the one the executor CLI started.");
       const iss = params.get("iss");
       let outcome: Error | string;
-      if (iss !== null && iss !== issuer) outcome = new CliError(`the sign-in answer came from ${iss}, not ${issuer}`, EXIT.auth); // RFC 9207 §2.4
-      else if (params.get("error")) outcome = new CliError(`sign-in was not completed: ${params.get("error_description") ?? params.get("error")}`, EXIT.auth);
+      // RFC 9207 §2.4: a server that advertises `iss` must send it, and it must be the issuer.
+      if (iss === null && requireIss) outcome = new CliError(`the sign-in answer carried no iss although ${issuer} sends one (RFC 9207)`, EXIT.auth);
+      else if (iss !== null && iss !== issuer) outcome = new CliError(`the sign-in answer came from ${clean(iss)}, not ${issuer}`, EXIT.auth);
+      else if (params.get("error")) outcome = new CliError(`sign-in was not completed: ${clean(params.get("error_description") ?? params.get("error") ?? "")}`, EXIT.auth);
       else outcome = params.get("code") ?? new CliError("the sign-in answer carried no code", EXIT.auth);
       reply(typeof outcome === "string" ? 200 : 400, typeof outcome === "string" ? "Signed in. You can close this tab and return to the terminal." : outcome.message);
       finish(outcome);
@@ -109,10 +173,29 @@ function listen(expectedState: string, issuer: string, timeoutMs: number): Promi
   });
 }
 
-function openInBrowser(url: string): void {
-  const [command, ...args] = process.platform === "darwin" ? ["open"] : process.platform === "win32" ? ["cmd", "/c", "start", ""] : ["xdg-open"];
+/**
+ * How to open a URL in the browser without a shell: only https, or http on a loopback host; on
+ * Windows rundll32's FileProtocolHandler (never `cmd /c start`, where `&` in a URL runs commands).
+ * null: not opened (the printed URL is enough).
+ */
+export function browserCommand(url: string, platform: NodeJS.Platform = process.platform): [string, string[]] | null {
+  let parsed: URL;
   try {
-    const child = spawn(command ?? "xdg-open", [...args, url], { detached: true, stdio: "ignore" });
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (!(parsed.protocol === "https:" || (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname)))) return null;
+  if (platform === "darwin") return ["open", [parsed.href]];
+  if (platform === "win32") return ["rundll32", ["url.dll,FileProtocolHandler", parsed.href]];
+  return ["xdg-open", [parsed.href]];
+}
+
+function openInBrowser(url: string): void {
+  const command = browserCommand(url);
+  if (!command) return;
+  try {
+    const child = spawn(command[0], command[1], { detached: true, stdio: "ignore", shell: false });
     child.on("error", () => undefined); // no browser here: the printed URL is enough
     child.unref();
   } catch {
@@ -121,9 +204,9 @@ function openInBrowser(url: string): void {
 }
 
 export async function oauthLogin(base: string, opts: OAuthOptions): Promise<OAuthAuth> {
-  const { resource, metadata } = await discover(base);
+  const { resource, metadata, requireIss } = await discover(base, opts.insecure === true);
   const state = randomBytes(16).toString("base64url");
-  const listener = await listen(state, metadata.issuer, opts.timeoutMs);
+  const listener = await listen(state, metadata.issuer, requireIss, opts.timeoutMs);
   try {
     return await authorizeThrough(metadata, resource, state, listener, opts);
   } finally {
@@ -151,27 +234,22 @@ async function authorizeThrough(
     code_challenge_method: "S256",
     resource,
   }).toString();
-  opts.info(`Sign in and approve access in your browser:\n  ${authorize.href}`);
+  opts.info(`Sign in and approve access in your browser:\n  ${clean(authorize.href)}`);
   if (opts.openBrowser) openInBrowser(authorize.href);
   const code = await listener.code;
 
-  let res: Response;
-  try {
-    res = await fetch(metadata.token_endpoint, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams({ grant_type: "authorization_code", code, code_verifier: verifier, client_id: clientId, redirect_uri: listener.redirectUri, resource }),
-    });
-  } catch (error) {
-    throw networkError(metadata.token_endpoint, error);
-  }
-  const tokens = (await res.json().catch(() => ({}))) as TokenAnswer;
-  if (!res.ok || !tokens.access_token) throw new CliError(`the token exchange failed: ${tokens.error_description ?? tokens.error ?? res.status}`, EXIT.auth);
+  const res = await postNoRedirect(metadata.token_endpoint, {
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body: new URLSearchParams({ grant_type: "authorization_code", code, code_verifier: verifier, client_id: clientId, redirect_uri: listener.redirectUri, resource }),
+  });
+  const tokens = ((await res.json().catch(() => ({}))) ?? {}) as TokenAnswer;
+  if (!res.ok || typeof tokens.access_token !== "string") throw new CliError(`the token exchange failed: ${clean(String(tokens.error_description ?? tokens.error ?? res.status))}`, EXIT.auth);
   return {
     kind: "oauth",
     clientId,
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token ?? null,
     expiresAt: Date.now() + (tokens.expires_in ?? 3600) * 1000,
+    tokenEndpoint: metadata.token_endpoint,
   };
 }

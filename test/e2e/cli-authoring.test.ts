@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -9,6 +9,7 @@ import { client, signUpWithKey } from "./api";
 import type { Account } from "./api";
 import type { Platform } from "./platform";
 import { freePort, removeDataDir, startPlatform, tempDataDir } from "./platform";
+import { secretNames, vaultKeyState } from "../../cli/src/authoring/self-host";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "cli/bin/executor.mjs");
@@ -200,7 +201,8 @@ describe("executor CLI: authoring", () => {
   it("executor dev starts a local platform, deploys on start and on every save, and stops it on SIGINT", async () => {
     const port = await freePort();
     const dataDir = tempDataDir();
-    const child = spawn(process.execPath, [BIN, "dev", work, "--port", String(port)], {
+    // The platform started here has no remote of its own yet: --remote local names where deploys go.
+    const child = spawn(process.execPath, [BIN, "dev", work, "--port", String(port), "--remote", "local"], {
       cwd: ROOT,
       detached: true,
       env: { ...process.env, EXECUTOR_CONFIG_DIR: configDir, EXECUTOR_DATA_DIR: dataDir, INSPECTOR_PORT: String(await freePort()) },
@@ -219,6 +221,7 @@ describe("executor CLI: authoring", () => {
     try {
       await until(() => /deployed [0-9a-f]{12}: tools/.test(stdout), "no first deploy");
       expect(stderr).toContain("Executor is running");
+      expect(stderr).toContain(`Deploying to remote 'local' (${platform.baseUrl}), not the local platform`);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       const file = join(work, "executor/tools/hello.ts");
       writeFileSync(file, readFileSync(file, "utf8").replace("`Hello, ${name}!`", "`Hi, ${name}!`"));
@@ -256,5 +259,73 @@ describe("executor CLI: authoring", () => {
     expect(noFolder.code).toBe(1);
     expect(noFolder.stderr).toContain("run executor init");
     expect(transcript.join("\n")).not.toContain(owner.key);
+  });
+
+  it("executor dev refuses, before starting anything, to deploy to a remote that is not the local platform unless --remote names it", async () => {
+    const port = await freePort();
+    const res = await cli(["dev", work, "--port", String(port)]);
+    expect(res.code).toBe(3);
+    expect(res.stderr.trim().split("\n")).toHaveLength(1);
+    expect(res.stderr).toContain(`http://127.0.0.1:${port}`);
+    expect(res.stderr).toContain("--remote");
+  });
+
+  it("deploy refuses a symbolic link inside executor/ (even with --check) and uploads nothing from outside", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "executor-cli-outside-"));
+    const project = mkdtempSync(join(tmpdir(), "executor-cli-links-"));
+    try {
+      mkdirSync(join(outside, "leak"), { recursive: true });
+      writeFileSync(join(outside, "leak/SKILL.md"), "---\nname: leak\ndescription: private\n---\nsecret-notes-7f3a\n");
+      mkdirSync(join(project, "executor"), { recursive: true });
+      symlinkSync(outside, join(project, "executor/skills"));
+      const check = await cli(["deploy", project, "--check"]);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain("executor/skills is a symbolic link");
+      rmSync(join(project, "executor/skills"));
+      mkdirSync(join(project, "executor/skills/hello"), { recursive: true });
+      symlinkSync(join(outside, "leak/SKILL.md"), join(project, "executor/skills/hello/SKILL.md"));
+      const file = await cli(["deploy", project, "--check"]);
+      expect(file.code).toBe(1);
+      expect(file.stderr).toContain("executor/skills/hello/SKILL.md is a symbolic link");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it("pull and init refuse to write through symbolic links, dangling ones included", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "executor-cli-outside-"));
+    const into = mkdtempSync(join(tmpdir(), "executor-cli-pull-links-"));
+    try {
+      mkdirSync(join(into, "executor/tools"), { recursive: true });
+      symlinkSync(join(outside, "planted.ts"), join(into, "executor/tools/hello.ts")); // dangling
+      const pulled = await cli(["pull", into]);
+      expect(pulled.code).toBe(1);
+      expect(pulled.stderr).toContain("executor/tools/hello.ts is a symbolic link");
+      expect(existsSync(join(outside, "planted.ts"))).toBe(false);
+      const init = await cli(["init", into, "--force"]);
+      expect(init.code).toBe(1);
+      expect(init.stderr).toContain("is a symbolic link");
+      expect(existsSync(join(outside, "planted.ts"))).toBe(false);
+      rmSync(join(into, "executor"), { recursive: true });
+      symlinkSync(outside, join(into, "executor"));
+      expect((await cli(["init", into])).code).toBe(1);
+      expect((await cli(["pull", into])).code).toBe(1);
+      expect(existsSync(join(outside, "tools"))).toBe(false);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+      rmSync(into, { recursive: true, force: true });
+    }
+  });
+
+  it("self-host reads wrangler's secret list among other lines, and never sets VAULT_KEY unless it is positively absent", () => {
+    const list = JSON.stringify([{ name: "VAULT_KEY", type: "secret_text" }], null, 2);
+    expect(secretNames(list)).toEqual(["VAULT_KEY"]);
+    expect(vaultKeyState({ code: 0, stdout: `[debug] reading wrangler.toml\n⛅️ wrangler 4\n[]\n${list}\n`, stderr: "" })).toBe("present");
+    expect(vaultKeyState({ code: 0, stdout: `[wrangler:info] listing\n[{"name":"OTHER","type":"secret_text"}]`, stderr: "" })).toBe("absent");
+    expect(vaultKeyState({ code: 0, stdout: "[]", stderr: "" })).toBe("absent");
+    expect(() => vaultKeyState({ code: 0, stdout: `${list}\n[debug] done`, stderr: "" })).toThrow(/not setting VAULT_KEY/);
+    expect(() => vaultKeyState({ code: 0, stdout: "Not logged in.", stderr: "" })).toThrow(/wrangler secret put VAULT_KEY/);
+    expect(() => vaultKeyState({ code: 1, stdout: "[]", stderr: "Authentication error" })).toThrow(/wrangler secret list failed/);
   });
 });

@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +13,27 @@ import type { Platform } from "./platform";
 import { removeDataDir, startPlatform } from "./platform";
 import type { Petstore } from "./upstreams/petstore";
 import { petstoreSpec, startPetstore } from "./upstreams/petstore";
+import { browserCommand } from "../../cli/src/oauth";
+
+type Seen = { method: string; url: string; body: string };
+/** A fake server on 127.0.0.1 in this process, recording what it is sent. */
+async function fakeServer(handle: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
+  const seen: Seen[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => {
+      seen.push({ method: req.method ?? "", url: req.url ?? "", body });
+      handle(req, res, body);
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", () => ok()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, seen, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+}
+const sendJson = (res: ServerResponse, status: number, body: unknown, type = "application/json"): void => {
+  res.writeHead(status, { "content-type": type }).end(JSON.stringify(body));
+};
 
 // The real `executor` command (cli/bin/executor.mjs, the package.json bin) against two running platforms.
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -265,6 +289,7 @@ describe("the executor CLI against running platforms", () => {
       JSON.parse(readFileSync(join(configDir, "config.json"), "utf8"));
     const first = config().remotes["alpha-oauth"]?.auth;
     expect(first?.kind).toBe("oauth");
+    expect((first as unknown as { tokenEndpoint: string }).tokenEndpoint).toBe(`${alpha.baseUrl}/oauth/token`);
     expect(done.stdout + done.stderr).not.toContain(first?.accessToken);
     expect(json(await cli(["whoami", "--json"]))).toMatchObject({ principal: { kind: "oauth" }, user: { email: "cli-oauth@example.com" } });
 
@@ -299,5 +324,128 @@ describe("the executor CLI against running platforms", () => {
     const done = await login.done;
     expect(done.code).toBe(3);
     expect(json(await cli(["remotes", "list", "--json"])).remotes).not.toEqual(expect.arrayContaining([expect.objectContaining({ name: "bad-state" })]));
+  });
+
+  type SavedAuth = { kind: string; accessToken: string; refreshToken: string; expiresAt: number; tokenEndpoint?: string };
+  const savedConfig = (): { current: string; remotes: Record<string, { url: string; auth: SavedAuth }> } => JSON.parse(readFileSync(join(configDir, "config.json"), "utf8"));
+
+  it("refuses OAuth sign-in when the server names another platform's resource or authorization server", async () => {
+    let prm: unknown = {};
+    const evil = await fakeServer((req, res) => (req.url === "/.well-known/oauth-protected-resource/v1" ? sendJson(res, 200, prm) : sendJson(res, 404, {})));
+    try {
+      prm = { resource: `${beta.baseUrl}/v1`, authorization_servers: [beta.baseUrl] };
+      const other = await cli(["login", evil.url, "--name", "evil", "--no-browser", "--timeout", "5"]);
+      expect(other.code).toBe(3);
+      oneLineError(other);
+      expect(other.stderr).toContain(`not ${evil.url}/v1`);
+      expect(other.stderr).not.toContain("/oauth/authorize");
+      prm = { resource: `${evil.url}/v1`, authorization_servers: [beta.baseUrl] };
+      const elsewhere = await cli(["login", evil.url, "--name", "evil", "--no-browser", "--timeout", "5"]);
+      expect(elsewhere.code).toBe(3);
+      oneLineError(elsewhere);
+      expect(elsewhere.stderr).toContain("another origin");
+      expect(elsewhere.stderr).not.toContain("/oauth/authorize");
+      expect(Object.keys(savedConfig().remotes)).not.toContain("evil");
+    } finally {
+      await evil.close();
+    }
+  });
+
+  it("refreshes at the token endpoint saved at login and never follows a redirect there", async () => {
+    const redirecting = await fakeServer((_req, res) => res.writeHead(307, { location: `${alpha.baseUrl}/oauth/token` }).end());
+    try {
+      const saved = savedConfig();
+      const entry = saved.remotes["alpha-oauth"];
+      if (!entry) throw new Error("no alpha-oauth remote");
+      const endpoint = entry.auth.tokenEndpoint;
+      entry.auth.expiresAt = 0;
+      entry.auth.tokenEndpoint = `${redirecting.url}/token`;
+      writeFileSync(join(configDir, "config.json"), JSON.stringify(saved), { mode: 0o600 });
+      const res = await cli(["whoami", "--remote", "alpha-oauth"]);
+      expect(redirecting.seen.map((s) => [s.method, s.url, new URLSearchParams(s.body).get("grant_type")])).toEqual([["POST", "/token", "refresh_token"]]);
+      expect(res.code).toBe(3);
+      oneLineError(res);
+      expect(res.stderr).toContain("redirect");
+      entry.auth.tokenEndpoint = endpoint;
+      writeFileSync(join(configDir, "config.json"), JSON.stringify(saved), { mode: 0o600 });
+      expect((await cli(["whoami", "--remote", "alpha-oauth"])).code).toBe(0);
+    } finally {
+      await redirecting.close();
+    }
+  });
+
+  it("refuses a loopback answer without iss, since the server advertises it (RFC 9207)", async () => {
+    const login = start(["login", alpha.baseUrl, "--name", "no-iss", "--no-browser", "--timeout", "10"]);
+    await until(() => /\/oauth\/authorize\?\S+/.test(login.stderr()), "the authorize URL");
+    const authorize = new URL(/(http\S+\/oauth\/authorize\?\S+)/.exec(login.stderr())?.[1] ?? "");
+    const forged = new URL(authorize.searchParams.get("redirect_uri") ?? "");
+    forged.search = new URLSearchParams({ code: "forged", state: authorize.searchParams.get("state") ?? "" }).toString();
+    const answered = await fetch(forged);
+    expect(answered.status).toBe(400);
+    expect(await answered.text()).toContain("iss");
+    const done = await login.done;
+    expect(done.code).toBe(3);
+    expect(done.stderr).toContain("no iss");
+  });
+
+  it("executor mcp on an OAuth remote fails with one line pointing to --api-key", async () => {
+    const res = await cli(["mcp", "--remote", "alpha-oauth"]);
+    expect(res.code).toBe(3);
+    oneLineError(res);
+    expect(res.stderr).toContain("--api-key");
+  });
+
+  it("opens only https or loopback http in the browser, and never through a shell on Windows", () => {
+    const url = "https://x.example/oauth/authorize?a=1&calc.exe";
+    expect(browserCommand(url, "win32")).toEqual(["rundll32", ["url.dll,FileProtocolHandler", url]]);
+    expect(browserCommand(url, "linux")).toEqual(["xdg-open", [url]]);
+    expect(browserCommand("http://127.0.0.1:8787/oauth/authorize", "darwin")).toEqual(["open", ["http://127.0.0.1:8787/oauth/authorize"]]);
+    expect(browserCommand("http://x.example/oauth/authorize", "win32")).toBeNull();
+    expect(browserCommand("file:///etc/passwd", "linux")).toBeNull();
+    expect(browserCommand("javascript:alert(1)", "linux")).toBeNull();
+  });
+
+  it("refuses plain http to a host that is not loopback unless --insecure", async () => {
+    const res = await cli(["login", "http://executor.example", "--api-key", "--name", "plain"], "exk_whatever\n");
+    expect(res.code).toBe(2);
+    oneLineError(res);
+    expect(res.stderr).toContain("--insecure");
+    expect(Object.keys(savedConfig().remotes)).not.toContain("plain");
+  });
+
+  it("treats unknown remote names, inherited ones like toString included, as unknown (exit 3)", async () => {
+    for (const args of [["remotes", "use", "nowhere"], ["remotes", "remove", "nowhere"], ["remotes", "use", "toString"], ["whoami", "--remote", "toString"], ["whoami", "--remote", "hasOwnProperty"]]) {
+      const res = await cli(args);
+      expect(res.code, args.join(" ")).toBe(3);
+      oneLineError(res);
+      expect(res.stderr).toContain("no remote named");
+    }
+    expect(savedConfig().current).not.toBe("toString");
+  });
+
+  it("strips control characters from server text in results and errors", async () => {
+    const nasty = "\u001b]0;owned\u0007\u001b[2J\r";
+    const fake = await fakeServer((req, res) => {
+      if (req.url === "/v1/me") return sendJson(res, 200, { user: { email: `a${nasty}@example.com` }, org: { name: `org${nasty}` }, role: "owner", principal: { kind: "api_key" }, grant: { capabilities: [] } });
+      if (req.url === "/v1/runs/x") return sendJson(res, 404, { title: "Not found", detail: `no run${nasty}\nsecond line\u009b31m` }, "application/problem+json");
+      res.writeHead(502, { "content-type": "text/html" }).end(`<html>\n<h1>Bad${nasty}</h1>\n</html>`);
+    });
+    try {
+      const login = await cli(["login", fake.url, "--api-key", "--name", "fake"], "exk_fake\n");
+      expect(login.code, login.stderr).toBe(0);
+      expect(login.stdout).toContain("as a]0;owned[2J @example.com in org org]0;owned[2J");
+      const shown = await cli(["runs", "show", "x", "--remote", "fake"]);
+      expect(shown.code).toBe(4);
+      oneLineError(shown);
+      mkdirSync(join(work, "proj/executor"), { recursive: true });
+      const deploy = await cli(["deploy", join(work, "proj"), "--check", "--remote", "fake"]);
+      expect(deploy.code).toBe(1);
+      oneLineError(deploy);
+      expect(deploy.stderr).toContain("502");
+      for (const r of [login, shown, deploy]) expect(r.stdout + r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      expect((await cli(["remotes", "remove", "fake"])).code).toBe(0);
+    } finally {
+      await fake.close();
+    }
   });
 });

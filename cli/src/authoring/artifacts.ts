@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { Api } from "../context";
 import { CliError, EXIT } from "../context";
+import { clean } from "../output";
 import { collect } from "./bundle";
 import type { DeployRecord, HistoryEntry } from "./record";
 import { problemError } from "./record";
+import { readLocal, writeLocal } from "./safe-write";
 
 export type Scope = "org" | "user";
 export type DeployOptions = { check?: boolean; scope?: Scope; message?: string };
@@ -44,7 +44,7 @@ export async function history(api: Api, scope?: Scope): Promise<{ live: string |
 /** A path the server sent, accepted only inside executor/ (never absolute, never `..`). */
 function safePath(path: string): string {
   const p = path.startsWith("executor/") ? path : `executor/${path}`;
-  if (p.split("/").some((part) => part === ".." || part === "" || part === ".") || p.includes("\\")) throw new CliError(`the server sent an unsafe path '${path}'`, EXIT.failed);
+  if (p.split("/").some((part) => part === ".." || part === "" || part === ".") || p.includes("\\") || /[\u0000-\u001f\u007f-\u009f]/.test(p)) throw new CliError(`the server sent an unsafe path '${clean(path)}'`, EXIT.failed);
   return p;
 }
 
@@ -56,7 +56,7 @@ export async function pull(api: Api, dir: string, opts: { scope?: Scope; ref?: s
   if (!res.ok) throw await problemError(res);
   const body = (await res.json()) as { scope: string; commit: string | null; files: Record<string, string> };
   const files = Object.entries(body.files).map(([path, text]) => ({ path: safePath(path), text }));
-  const local = (path: string): string | null => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), "utf8") : null);
+  const local = (path: string): string | null => readLocal(dir, path);
   const changed = files.filter((f) => local(f.path) !== null && local(f.path) !== f.text).map((f) => f.path);
   if (changed.length && !opts.force) throw new CliError(`not overwriting local changes in ${changed.join(", ")} (use --force to replace them)`, EXIT.failed);
   const written: string[] = [];
@@ -66,8 +66,7 @@ export async function pull(api: Api, dir: string, opts: { scope?: Scope; ref?: s
       unchanged.push(f.path);
       continue;
     }
-    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-    writeFileSync(join(dir, f.path), f.text);
+    writeLocal(dir, f.path, f.text);
     written.push(f.path);
   }
   return { scope: body.scope, commit: body.commit, written, unchanged };

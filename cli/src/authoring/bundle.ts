@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
 import type { Message } from "esbuild";
 import { CliError, EXIT } from "../context";
 import { wranglerEsbuild } from "./root";
@@ -14,25 +14,51 @@ const SKILL_FILE = /\.(md|txt|json)$/;
 
 const posix = (path: string): string => path.split(sep).join("/");
 
-/** Every file under `dir`, recursively, as paths relative to `base`. */
+/** Every file under `dir`, recursively, as paths relative to `base` (symlinks are refused by noSymlinks first). */
 function walk(dir: string, base: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
+    if (entry.isSymbolicLink()) throw symlinkError(base, path);
     if (entry.isDirectory()) out.push(...walk(path, base));
     else if (entry.isFile()) out.push(posix(relative(base, path)));
   }
   return out.sort();
 }
 
+const symlinkError = (dir: string, path: string): CliError =>
+  new CliError(`${posix(relative(dir, path))} is a symbolic link; deploy sends only files inside executor/ (replace the link with the files themselves)`, EXIT.failed);
+
+/**
+ * A deploy uploads files: none may come from outside DIR/executor through a symbolic link (say
+ * executor/skills -> ~). Every entry is lstat'ed (node_modules folders, npm's business, are skipped).
+ */
+function noSymlinks(dir: string, folder: string): void {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isSymbolicLink() || lstatSync(path).isSymbolicLink()) throw symlinkError(dir, path);
+    if (entry.isDirectory() && entry.name !== "node_modules") noSymlinks(dir, path);
+  }
+}
+
+/** The real file is inside the real executor/ folder (a second check, after noSymlinks). */
+function inside(dir: string, realRoot: string, path: string): void {
+  const real = realpathSync(join(dir, path));
+  const rel = relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) throw new CliError(`${path} resolves outside executor/ (${real}); refusing to deploy it`, EXIT.failed);
+}
+
 /** The authored files under DIR/executor: tools (bundled) and skills (as written). */
 export async function collect(dir: string): Promise<Collected> {
   const root = join(dir, "executor");
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new CliError(`no executor/ folder in ${dir} (run executor init)`, EXIT.failed);
+  noSymlinks(dir, root);
+  const realRoot = realpathSync(root);
   const files: Record<string, string> = {};
   const maps: Record<string, SourceMap> = {};
   const toolsDir = join(root, "tools");
-  const tools = existsSync(toolsDir) ? readdirSync(toolsDir).filter((f) => TOOL.test(f) && !f.endsWith(".d.ts") && statSync(join(toolsDir, f)).isFile()) : [];
+  const tools = existsSync(toolsDir) ? readdirSync(toolsDir).filter((f) => TOOL.test(f) && !f.endsWith(".d.ts") && lstatSync(join(toolsDir, f)).isFile()) : [];
+  for (const name of tools) inside(dir, realRoot, `executor/tools/${name}`);
   const errors: string[] = [];
   for (const name of tools.sort()) {
     const path = `executor/tools/${name}`;
@@ -47,7 +73,11 @@ export async function collect(dir: string): Promise<Collected> {
   if (errors.length) throw new CliError(errors.join("\n"), EXIT.failed);
   const skillsDir = join(root, "skills");
   if (existsSync(skillsDir)) {
-    for (const path of walk(skillsDir, dir)) if (SKILL_FILE.test(path) && path.split("/").length >= 4) files[path] = readFileSync(join(dir, path), "utf8");
+    for (const path of walk(skillsDir, dir)) {
+      if (!SKILL_FILE.test(path) || path.split("/").length < 4) continue;
+      inside(dir, realRoot, path);
+      files[path] = readFileSync(join(dir, path), "utf8");
+    }
   }
   return { files, maps };
 }

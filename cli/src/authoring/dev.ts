@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, watch } from "node:fs";
 import { join, resolve } from "node:path";
+import { isLoopbackHost, loadConfig } from "../config";
 import type { Ctx } from "../context";
 import { CliError, EXIT } from "../context";
 import type { DeployOptions } from "./artifacts";
@@ -52,11 +53,34 @@ async function stopGroup(child: ChildProcess): Promise<void> {
  * executor/ deployed to the remote and deployed again on every save (200 ms debounce). Runs until
  * SIGINT/SIGTERM, which stop the platform's whole process group.
  */
-export async function dev(ctx: () => Ctx, dir: string, opts: DeployOptions & { port?: string }): Promise<void> {
+/** A URL of the local platform on that port (any loopback host). */
+function isLocal(url: string, port: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === "http:" && isLoopbackHost(parsed.hostname) && (parsed.port || "80") === port;
+}
+
+/** The remote logged in to the local platform: the current one if it is, else the first that is. */
+function localRemote(port: string): string | undefined {
+  const config = loadConfig();
+  const local = Object.entries(config.remotes).filter(([, r]) => isLocal(r.url, port)).map(([name]) => name);
+  return config.current && local.includes(config.current) ? config.current : local[0];
+}
+
+export async function dev(ctx: () => Ctx, dir: string, opts: DeployOptions & { port?: string; remote?: string }): Promise<void> {
   const { out } = ctx();
   if (!existsSync(join(dir, "executor"))) throw new CliError(`no executor/ folder in ${dir} (run executor init)`, EXIT.failed);
   const port = opts.port ?? process.env.PORT ?? "8787";
   const base = `http://127.0.0.1:${port}`;
+  // Deploys go to the local platform's remote; to another one only when --remote names it.
+  const remoteName = opts.remote ?? localRemote(port);
+  if (!remoteName) {
+    throw new CliError(
+      `no remote is logged in to the local platform at ${base}; log in to it (executor login ${base} --api-key --name local-${port}) or pass --remote NAME to deploy elsewhere`,
+      EXIT.auth,
+    );
+  }
+  const target = await ctx().api(remoteName);
+  out.info(`Deploying to remote '${target.remote.name}' (${target.remote.url})${opts.remote && !isLocal(target.remote.url, port) ? ", not the local platform" : ""}`);
   let child: ChildProcess | null = null;
   if (await healthy(base)) out.info(`Using the platform already running at ${base}`);
   else {
@@ -81,7 +105,7 @@ export async function dev(ctx: () => Ctx, dir: string, opts: DeployOptions & { p
     }
     running = true;
     try {
-      const api = await ctx().api();
+      const api = await ctx().api(remoteName);
       const record = await deployDir(api, dir, opts);
       out.result(record, () => `${new Date().toLocaleTimeString()} ${api.remote.name}: ${summaryLine(record)}`);
     } catch (error) {

@@ -1,4 +1,5 @@
 import { CliError, EXIT } from "../context";
+import { clean } from "../output";
 import type { SourceMap } from "./bundle";
 import { originalPosition } from "./bundle";
 
@@ -88,11 +89,12 @@ export async function problemError(res: Response, maps: Record<string, SourceMap
   try {
     p = JSON.parse(text) as Problem;
   } catch {
-    return new CliError(`${res.status} ${res.statusText}: ${text.slice(0, 200)}`, exitFor(res.status));
+    // Not JSON (a proxy's page, say): one line, no control characters.
+    return new CliError(clean(`${res.status} ${res.statusText}: ${text.slice(0, 200)}`), exitFor(res.status));
   }
-  if (!Array.isArray(p.errors) || !p.errors.length) return new CliError(p.detail ?? p.title ?? `HTTP ${res.status}`, exitFor(res.status));
+  if (!Array.isArray(p?.errors) || !p.errors.length) return new CliError(clean(String(p?.detail ?? p?.title ?? `HTTP ${res.status}`)), exitFor(res.status));
   const lines = p.errors.map((e) => {
-    const [file = "", anchor] = e.path.split("#");
+    const [file = "", anchor] = clean(String(e.path ?? "")).split("#");
     let path = file.startsWith("executor/") || !/^(tools|skills)\//.test(file) ? file : `executor/${file}`;
     let line = e.line;
     let column = e.column;
@@ -102,7 +104,7 @@ export async function problemError(res: Response, maps: Record<string, SourceMap
       if (at) [path, line, column] = [at.source, at.line, at.column];
     }
     const where = line ? `${path}:${line}:${column ?? 1}` : anchor ? `${path}#${anchor}` : path;
-    return `${where} ${e.message}`;
+    return `${where} ${clean(String(e.message ?? ""))}`;
   });
   return new CliError(lines.join("\n"), exitFor(res.status));
 }

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { CliError, EXIT } from "../context";
 import { packageRoot } from "./root";
+import { readLocal, writeLocal } from "./safe-write";
 
 /**
  * The files `executor init` writes, from cli/templates/. They end in `.tmpl` there because the
@@ -25,11 +26,10 @@ function templates(): Array<{ path: string; text: string }> {
 /** Writes the scaffold under `dir`; refuses (exit 1, naming them) to replace files unless `force`. */
 export function scaffold(dir: string, force: boolean): string[] {
   const files = templates();
-  const existing = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path);
+  // Links anywhere below DIR (dangling ones included) are refused, before anything is written.
+  const existing = files.filter((f) => readLocal(dir, f.path) !== null).map((f) => f.path);
   if (existing.length && !force) throw new CliError(`not overwriting ${existing.join(", ")} (use --force to replace them)`, EXIT.failed);
-  for (const f of files) {
-    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-    writeFileSync(join(dir, f.path), f.text);
-  }
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) writeLocal(dir, f.path, f.text);
   return files.map((f) => f.path);
 }

@@ -64,6 +64,42 @@ function origin(url: string): string {
 }
 
 /**
+ * The names in `wrangler secret list --format json`: the JSON array that ends its stdout, found after
+ * any other lines (debug output, warnings). null when stdout does not end in such an array.
+ */
+export function secretNames(stdout: string): string[] | null {
+  const text = stdout.trim();
+  if (!text.endsWith("]")) return null;
+  const starts = [0, ...[...text.matchAll(/\n[ \t]*\[/g)].map((m) => m.index + m[0].indexOf("["))].filter((i) => text[i] === "[");
+  for (const start of starts) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text.slice(start));
+    } catch {
+      continue;
+    }
+    if (Array.isArray(parsed) && parsed.every((s) => typeof s === "object" && s !== null && typeof (s as { name?: unknown }).name === "string")) {
+      return parsed.map((s) => (s as { name: string }).name);
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether VAULT_KEY is set, from `wrangler secret list`. It seals every stored secret, so it is put
+ * only when it is positively absent; an answer that cannot be read stops the deploy instead.
+ */
+export function vaultKeyState(listed: { code: number; stdout: string; stderr: string }): "present" | "absent" {
+  const names = listed.code === 0 ? secretNames(listed.stdout) : null;
+  if (names) return names.includes("VAULT_KEY") ? "present" : "absent";
+  const why = listed.code !== 0 ? `wrangler secret list failed (exit ${listed.code}): ${(listed.stderr || listed.stdout).trim().split("\n")[0] ?? ""}` : "the output of wrangler secret list could not be read";
+  throw new CliError(
+    `${why}; not setting VAULT_KEY, since replacing an existing one makes every stored secret unreadable. Check with: npx wrangler secret list; if VAULT_KEY is missing, set it once with: openssl rand -base64 32 | npx wrangler secret put VAULT_KEY`,
+    EXIT.failed,
+  );
+}
+
+/**
  * `wrangler deploy` of this package's wrangler.toml as production: EXECUTOR_ENV=production and the
  * public URL as vars; the vault key set once with `wrangler secret put` (never replaced: it seals every
  * stored secret). `dryRun` builds the bundle offline and measures it against the Workers limits.
@@ -87,13 +123,7 @@ export async function selfHost(opts: SelfHostOptions): Promise<BundleReport | De
   const deployed = await wrangler(["deploy", ...base, ...vars], { capture: false, offline: false });
   if (deployed.code !== 0) throw new CliError(`wrangler deploy failed (exit ${deployed.code})`, EXIT.failed);
   const listed = await wrangler(["secret", "list", "--format", "json", ...base], { capture: true, offline: false });
-  let names: string[] = [];
-  try {
-    names = (JSON.parse(listed.stdout) as Array<{ name: string }>).map((s) => s.name);
-  } catch {
-    if (listed.code !== 0) throw new CliError(`wrangler secret list failed:\n${listed.stderr.trim()}`, EXIT.failed);
-  }
-  if (names.includes("VAULT_KEY")) return { dryRun: false, publicUrl: origin(opts.publicUrl), vaultKey: "kept" };
+  if (vaultKeyState(listed) === "present") return { dryRun: false, publicUrl: origin(opts.publicUrl), vaultKey: "kept" };
   const put = await wrangler(["secret", "put", "VAULT_KEY", ...base], { input: randomBytes(32).toString("base64"), capture: true, offline: false });
   if (put.code !== 0) throw new CliError(`wrangler secret put VAULT_KEY failed:\n${put.stderr.trim()}`, EXIT.failed);
   return { dryRun: false, publicUrl: origin(opts.publicUrl), vaultKey: "created" };

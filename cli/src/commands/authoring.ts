@@ -77,11 +77,12 @@ export function registerAuthoring(program: Command, ctx: () => Ctx): void {
 
   program
     .command("dev [dir]")
-    .description("start the local platform (what npm start runs) and redeploy executor/ to the remote on every save")
+    .description("start the local platform (what npm start runs) and redeploy executor/ to it on every save (to another remote only with --remote)")
     .option("--port <port>", "the platform's port (default: $PORT or 8787)")
     .addOption(scopeOption())
     .action(async (dir: string | undefined, opts: { port?: string; scope?: Scope }) => {
-      await dev(ctx, dirOf(dir), opts);
+      const remote = ctx().remoteOption;
+      await dev(ctx, dirOf(dir), { ...opts, ...(remote ? { remote } : {}) });
     });
 
   const selfHostCommand = program.command("self-host").description("run Executor on your own Cloudflare account");

@@ -8,6 +8,14 @@ import { CliError, EXIT } from "../context";
  * only. The bearer token is fetched per request, so a refreshed OAuth token is used as it rotates.
  */
 export async function runMcpBridge(api: Api): Promise<void> {
+  // An OAuth login's token is bound to <origin>/v1 (RFC 8707; the server binds each grant to exactly one
+  // resource and does not re-target a refresh), and /mcp refuses it: the bridge needs an API key.
+  if (api.authKind === "oauth") {
+    throw new CliError(
+      `executor mcp needs an API key: remote '${api.remote.name}' is an OAuth login, whose token is for ${api.remote.url}/v1 only; run echo "$KEY" | executor login ${api.remote.url} --api-key --name NAME, then executor mcp --remote NAME`,
+      EXIT.auth,
+    );
+  }
   // Loaded here, not at CLI start: the SDK is only needed by this command.
   const [{ Client }, { StreamableHTTPClientTransport }, { Server }, { StdioServerTransport }, types] = await Promise.all([
     import("@modelcontextprotocol/sdk/client/index.js"),

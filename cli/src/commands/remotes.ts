@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { remoteApi } from "../api";
 import type { Remote, RemoteAuth } from "../config";
-import { configPath, loadConfig, remoteNameFor, updateConfig } from "../config";
+import { configPath, isLoopbackHost, loadConfig, remoteNameFor, remoteOf, updateConfig } from "../config";
 import type { Ctx } from "../context";
 import { CliError, EXIT } from "../context";
 import { oauthLogin } from "../oauth";
@@ -11,15 +11,25 @@ import { readSecret } from "../secret-input";
 
 const DEFAULT_URL = "http://127.0.0.1:8787";
 
-/** The platform's origin from what the user typed (a trailing /v1 or slash is dropped). */
-function baseUrl(input: string): string {
+/**
+ * The platform's origin from what the user typed (a trailing /v1 or slash is dropped). A bare host
+ * is https unless it is loopback; plain http to any other host (credentials in clear) needs --insecure.
+ */
+export function baseUrl(input: string, insecure = false): string {
   let url: URL;
   try {
-    url = new URL(input.includes("://") ? input : `http://${input}`);
+    if (input.includes("://")) url = new URL(input);
+    else {
+      const bare = new URL(`http://${input}`);
+      url = isLoopbackHost(bare.hostname) ? bare : new URL(`https://${input}`);
+    }
   } catch {
     throw new CliError(`'${input}' is not a URL`, EXIT.usage);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new CliError(`'${input}' is not an http(s) URL`, EXIT.usage);
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && !insecure) {
+    throw new CliError(`refusing plain http to ${url.host} (credentials would travel unencrypted); use https://, or --insecure if you really mean it`, EXIT.usage);
+  }
   return url.origin;
 }
 
@@ -39,15 +49,17 @@ export function registerRemotes(program: Command, ctx: () => Ctx): void {
     .option("--api-key", "read an API key (exk_…) from stdin, or prompt for it, instead of signing in")
     .option("--name <name>", "the remote's name (default: from the host, e.g. 'local')")
     .option("--no-browser", "only print the sign-in URL")
+    .option("--insecure", "allow plain http:// to a host that is not loopback (credentials travel unencrypted)")
     .addOption(new Option("--timeout <seconds>", "how long to wait for the browser sign-in").default(300).argParser(Number))
-    .action(async (input: string, opts: { apiKey?: boolean; name?: string; browser: boolean; timeout: number }) => {
+    .action(async (input: string, opts: { apiKey?: boolean; name?: string; browser: boolean; timeout: number; insecure?: boolean }) => {
       const { out } = ctx();
-      const url = baseUrl(input);
+      const url = baseUrl(input, opts.insecure === true);
+      if (opts.insecure && new URL(url).protocol === "http:" && !isLoopbackHost(new URL(url).hostname)) out.info(`warning: ${url} is plain http; the credential travels unencrypted`);
       const name = opts.name ?? remoteNameFor(url);
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) throw new CliError(`'${name}' is not a usable remote name`, EXIT.usage);
       const auth: RemoteAuth = opts.apiKey
         ? { kind: "api_key", key: await readSecret("API key: ") }
-        : await oauthLogin(url, { openBrowser: opts.browser, timeoutMs: opts.timeout * 1000, info: (m) => out.info(m) });
+        : await oauthLogin(url, { openBrowser: opts.browser, timeoutMs: opts.timeout * 1000, info: (m) => out.info(m), insecure: opts.insecure === true });
       const remote: Remote = { url, auth };
       // Verified before it is saved: a wrong key or URL never becomes the current remote.
       const me = asRecord((await remoteApi(name, remote).json("GET", "/v1/me")).body);
@@ -75,7 +87,7 @@ export function registerRemotes(program: Command, ctx: () => Ctx): void {
     .argument("<name>")
     .action((name: string) => {
       updateConfig((config) => {
-        if (!config.remotes[name]) throw new CliError(`no remote named '${name}' (see executor remotes list)`, EXIT.notFound);
+        if (!remoteOf(config, name)) throw new CliError(`no remote named '${name}' (see executor remotes list)`, EXIT.auth);
         config.current = name;
       });
       ctx().out.result({ current: name }, () => `Remote '${name}' is current.`);
@@ -86,7 +98,7 @@ export function registerRemotes(program: Command, ctx: () => Ctx): void {
     .argument("<name>")
     .action((name: string) => {
       const config = updateConfig((c) => {
-        if (!c.remotes[name]) throw new CliError(`no remote named '${name}' (see executor remotes list)`, EXIT.notFound);
+        if (!remoteOf(c, name)) throw new CliError(`no remote named '${name}' (see executor remotes list)`, EXIT.auth);
         delete c.remotes[name];
         if (c.current === name) c.current = Object.keys(c.remotes)[0] ?? null;
       });
