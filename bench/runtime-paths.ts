@@ -14,7 +14,7 @@ import { createGitBackend } from "../scripts/git-backend.mjs";
 import { signUpWithKey } from "../test/e2e/api";
 import { freePort, removeDataDir, startPlatform } from "../test/e2e/platform";
 import { startPetstore } from "../test/e2e/upstreams/petstore";
-import { ms, percentile } from "./stats";
+import { load, ms, percentile } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_PATH_ROUNDS ?? 200);
 const ROOT = resolve(import.meta.dirname, "..");
@@ -56,7 +56,7 @@ async function startDirect(dataDir: string): Promise<{ baseUrl: string; dispose:
   return { baseUrl, dispose: () => mf.dispose() };
 }
 
-type Figures = { name: string; rows: Record<string, number[]>; stages: Record<string, number[]> };
+type Figures = { name: string; rows: Record<string, number[]>; stages: Record<string, number[]>; concurrent: { perSecond: number; p50: number } };
 
 async function measure(name: string, base: string, upstream: string): Promise<Figures> {
   const owner = await signUpWithKey(base, `bench-paths-${name}@example.com`);
@@ -89,7 +89,9 @@ async function measure(name: string, base: string, upstream: string): Promise<Fi
       }
     }
   }
-  return { name, rows, stages };
+  // One org at concurrency 16: the calls per second each path sustains.
+  const c16 = await load(async () => void (await (await requests.call?.())?.arrayBuffer()), ROUNDS * 2, 16);
+  return { name, rows, stages, concurrent: { perSecond: (ROUNDS * 2 * 1000) / c16.wallMs, p50: percentile(c16.latencies, 50) } };
 }
 
 export async function runtimePathsBench(): Promise<void> {
@@ -107,6 +109,7 @@ export async function runtimePathsBench(): Promise<void> {
       const overhead = percentile(f.rows.call ?? [0], 50) - percentile(f.rows["upstream direct"] ?? [0], 50);
       console.log(`${f.name}: call overhead over the upstream direct, p50: ${ms(overhead)}`);
       console.log(`${f.name}: one call by stage (median ms): ${Object.entries(f.stages).map(([s, xs]) => `${s} ${percentile(xs, 50).toFixed(2)}`).join(", ")}`);
+      console.log(`${f.name}: one org at concurrency 16: ${f.concurrent.perSecond.toFixed(0)} calls/s, p50 ${ms(f.concurrent.p50)}`);
     }
   } finally {
     await direct?.dispose();

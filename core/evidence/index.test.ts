@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { evidenceHash, hashValue, sha256Hex, verifyChain, type ChainLink } from "./index";
+import { evidenceHash, hashValue, hashValueSync, sha256Hex, verifyChain, type ChainLink } from "./index";
 
 async function buildChain(records: readonly object[]): Promise<ChainLink[]> {
   const links: ChainLink[] = [];
@@ -38,6 +38,11 @@ describe("hashValue", () => {
 
   it("is the SHA-256 of the canonical JSON", async () => {
     expect(await hashValue({ b: 2, a: 1 })).toBe(await sha256Hex('{"a":1,"b":2}'));
+  });
+
+  it("has a synchronous form with the same result", async () => {
+    const value = { b: "ü\u2028😀", a: [1, 2.5, null, { z: true }] };
+    expect(hashValueSync(value)).toBe(await hashValue(value));
   });
 });
 

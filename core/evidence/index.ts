@@ -1,5 +1,6 @@
 import { isDomainError } from "../errors";
 import { canonicalJson } from "./canonical-json";
+import { sha256HexSync } from "./sha256";
 
 export { canonicalJson } from "./canonical-json";
 
@@ -84,4 +85,20 @@ export async function verifyChain(
   return { ok: true };
 }
 
-export { LEDGER_ANCHOR_KEY_LABEL, RUN_LEDGER_KEY_LABEL, deriveOrgMacKey, macHex, macValid } from "./mac";
+/** `hashValue`, synchronously (sha256.ts): byte-identical, for code that must not await between a read and a write. */
+export function hashValueSync(value: unknown): string {
+  return sha256HexSync(canonicalJson(value));
+}
+
+export { sha256HexSync } from "./sha256";
+export {
+  HmacSha256Key,
+  LEDGER_ANCHOR_KEY_LABEL,
+  RUN_LEDGER_KEY_LABEL,
+  deriveOrgHmacKey,
+  deriveOrgMacKey,
+  macHex,
+  macHexSync,
+  macValid,
+  macValidSync,
+} from "./mac";

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "./canonical-json";
-import { LEDGER_ANCHOR_KEY_LABEL, RUN_LEDGER_KEY_LABEL, deriveOrgMacKey, macHex, macValid } from "./mac";
+import { LEDGER_ANCHOR_KEY_LABEL, RUN_LEDGER_KEY_LABEL, deriveOrgHmacKey, deriveOrgMacKey, macHex, macHexSync, macValid, macValidSync } from "./mac";
 
 const SECRET = Buffer.from("0123456789abcdef0123456789abcdef").toString("base64");
 const OTHER_SECRET = randomBytes(32).toString("base64");
@@ -53,5 +53,25 @@ describe("deriveOrgMacKey + macHex", () => {
   it("refuses a secret that is not 32 bytes and a key bound to no org", async () => {
     await expect(deriveOrgMacKey(Buffer.alloc(16).toString("base64"), RUN_LEDGER_KEY_LABEL, "org_acme")).rejects.toThrow(TypeError);
     await expect(deriveOrgMacKey(SECRET, RUN_LEDGER_KEY_LABEL, "")).rejects.toThrow(TypeError);
+  });
+});
+
+describe("deriveOrgHmacKey + macHexSync", () => {
+  it("is the same key as deriveOrgMacKey: each verifies the other's MACs", async () => {
+    const slow = await deriveOrgMacKey(SECRET, RUN_LEDGER_KEY_LABEL, "org_acme");
+    const fast = await deriveOrgHmacKey(SECRET, RUN_LEDGER_KEY_LABEL, "org_acme");
+    const mac = macHexSync(fast, LINK);
+    expect(mac).toBe(await macHex(slow, LINK));
+    expect(await macValid(slow, LINK, mac)).toBe(true);
+    expect(macValidSync(fast, LINK, mac)).toBe(true);
+    expect(macValidSync(fast, { ...LINK, seq: 4 }, mac)).toBe(false);
+    expect(macValidSync(fast, LINK, "zz")).toBe(false);
+    expect(macValidSync(await deriveOrgHmacKey(SECRET, RUN_LEDGER_KEY_LABEL, "org_other"), LINK, mac)).toBe(false);
+    expect(macValidSync(await deriveOrgHmacKey(SECRET, LEDGER_ANCHOR_KEY_LABEL, "org_acme"), LINK, mac)).toBe(false);
+  });
+
+  it("refuses a secret that is not 32 bytes and a key bound to no org", async () => {
+    await expect(deriveOrgHmacKey(Buffer.alloc(16).toString("base64"), RUN_LEDGER_KEY_LABEL, "org_acme")).rejects.toThrow(TypeError);
+    await expect(deriveOrgHmacKey(SECRET, RUN_LEDGER_KEY_LABEL, "")).rejects.toThrow(TypeError);
   });
 });

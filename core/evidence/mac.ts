@@ -1,4 +1,7 @@
 import { canonicalJson } from "./canonical-json";
+import { HmacSha256Key, toHex as bytesHex } from "./sha256";
+
+export { HmacSha256Key } from "./sha256";
 
 /**
  * HKDF labels, one per purpose (finding 13). A MAC made under one label never verifies under another,
@@ -44,6 +47,35 @@ export async function deriveOrgMacKey(secretBase64: string, label: string, orgId
     false,
     ["sign", "verify"],
   );
+}
+
+/**
+ * The same key as `deriveOrgMacKey` (the same HKDF output bytes), held for synchronous HMAC
+ * (sha256.ts): what the run ledger signs its links and checkpoints with, so an append awaits nothing.
+ * A MAC made with one verifies with the other.
+ */
+export async function deriveOrgHmacKey(secretBase64: string, label: string, orgId: string): Promise<HmacSha256Key> {
+  const raw = fromBase64(secretBase64);
+  if (raw.byteLength !== 32) throw new TypeError("the ledger secret must be base64 of 32 bytes");
+  if (orgId === "") throw new TypeError("a ledger key must be bound to an org id");
+  const base = await crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveBits"]);
+  const bits = new Uint8Array(
+    await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: enc.encode(`${label}\u0000${orgId}`) }, base, 256),
+  );
+  const key = new HmacSha256Key(bits);
+  bits.fill(0);
+  return key;
+}
+
+/** Lowercase hex HMAC-SHA256 of the canonical JSON of `value`, synchronously. */
+export function macHexSync(key: HmacSha256Key, value: unknown): string {
+  return bytesHex(key.sign(enc.encode(canonicalJson(value))));
+}
+
+/** Checks a hex MAC of the canonical JSON of `value`, synchronously, in time independent of where it differs. */
+export function macValidSync(key: HmacSha256Key, value: unknown, mac: string): boolean {
+  if (fromHex(mac)?.byteLength !== 32) return false;
+  return key.verifyHex(enc.encode(canonicalJson(value)), mac);
 }
 
 /** Lowercase hex HMAC-SHA256 of the canonical JSON (RFC 8785) of `value`. */

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
+import type { HmacSha256Key } from "../../core/evidence";
 import type { LedgerCheckpoint, Result } from "../../schemas";
 import { LedgerCheckpoint as CheckpointSchema, Sha256Hex, fail, ok, parseInput } from "../../schemas";
 import { anchorKey, checkpointAuthentic } from "./checkpoint";
@@ -14,14 +15,14 @@ const Expected = z.object({ seq: z.number().int().nonnegative(), head: Sha256Hex
  */
 export class LedgerAnchor extends DurableObject {
   readonly #org: string;
-  #key: Promise<CryptoKey> | undefined;
+  #key: Promise<HmacSha256Key> | undefined;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     this.#org = ctx.id.name ?? "";
   }
 
-  #orgKey(): Promise<CryptoKey> {
+  #orgKey(): Promise<HmacSha256Key> {
     this.#key ??= anchorKey(this.env.VAULT_KEY, this.#org);
     return this.#key;
   }

@@ -1,3 +1,4 @@
+import type { HmacSha256Key } from "../../core/evidence";
 import type { LedgerCheckpoint, Result } from "../../schemas";
 import { LedgerCheckpoint as CheckpointSchema, fail, ok } from "../../schemas";
 import type { LedgerAnchorApi } from "../ledger-anchor/client";
@@ -8,8 +9,8 @@ import { eventAt, head, keyedValid, storedBinding } from "./chain";
 export type AnchoringDeps = {
   db: Db;
   org: string;
-  linkKey: () => Promise<CryptoKey>;
-  anchorKey: () => Promise<CryptoKey>;
+  linkKey: () => Promise<HmacSha256Key>;
+  anchorKey: () => Promise<HmacSha256Key>;
   anchor: () => LedgerAnchorApi;
 };
 
@@ -41,6 +42,8 @@ export class Anchoring {
   /** Set once the stored history was seen to contradict the anchor: the anchor is never advanced again. */
   #conflict = false;
   #sealed = false;
+  /** The seal in progress: every append that arrives meanwhile waits for this one, none starts another. */
+  #sealing: Promise<Result<void>> | null = null;
   #current: Promise<void> | null = null;
   #next: Promise<void> | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -75,9 +78,18 @@ export class Anchoring {
    * exists, or a ledger whose keyed events were all rewritten with the old unkeyed hash could pass for
    * one never upgraded. Costs one round trip per object start while the head is legacy or empty (so
    * once per org), none once the head is a keyed event. Fails closed if the anchor cannot be reached.
+   * Appends are not queued (index.ts), so concurrent first appends share one seal; none of them
+   * writes before it is done, so the head it records is still the head when the first keyed event lands.
    */
-  async seal(): Promise<Result<void>> {
-    if (this.#sealed) return ok(undefined);
+  seal(): Promise<Result<void>> {
+    if (this.#sealed) return Promise.resolve(ok(undefined));
+    this.#sealing ??= this.#seal().finally(() => {
+      this.#sealing = null;
+    });
+    return this.#sealing;
+  }
+
+  async #seal(): Promise<Result<void>> {
     if (await this.#headIsKeyed()) {
       this.#sealed = true;
       return ok(undefined);
@@ -160,6 +172,6 @@ export class Anchoring {
     const h = head(db);
     const newest = h.seq > 0 ? eventAt(db, h.seq) : undefined;
     const binding = newest ? storedBinding(db, newest.runId) : null;
-    return newest !== undefined && binding !== null && (await keyedValid(await this.#deps.linkKey(), newest, binding));
+    return newest !== undefined && binding !== null && keyedValid(await this.#deps.linkKey(), newest, binding);
   }
 }

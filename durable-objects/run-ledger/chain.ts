@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import { RUN_LEDGER_KEY_LABEL, deriveOrgMacKey, evidenceHash, hashValue, macHex, macValid } from "../../core/evidence";
+import type { HmacSha256Key } from "../../core/evidence";
+import { RUN_LEDGER_KEY_LABEL, canonicalJson, deriveOrgHmacKey, hashValueSync, macHexSync, macValidSync, sha256HexSync } from "../../core/evidence";
 import type { Run } from "../../schemas";
 import { events, runs } from "./tables";
 
@@ -8,6 +9,10 @@ import { events, runs } from "./tables";
 // HMAC-SHA256 under the org's ledger key, so rewriting history needs the Worker secret, not just
 // storage. Events appended before the upgrade keep the unkeyed hash they were written with; the
 // anchor's checkpoint says where the keyed part starts (verify.ts).
+//
+// Everything here is synchronous (core/evidence/sha256.ts): an append reads the head, hashes and
+// writes without awaiting anything, so no other call of the object can run in between and fork the
+// chain, and appends need no queue.
 
 export type Db = DrizzleSqliteDODatabase<Record<string, never>>;
 export type EventRow = typeof events.$inferSelect;
@@ -20,12 +25,14 @@ export type Head = { seq: number; hash: string | null };
 export type RowBinding = { runSeq: number; idempotencyKey: string | null; hasInput: boolean };
 
 /** The org's ledger key: HKDF of the Worker secret under its own label, bound to the org id. */
-export function ledgerKey(secretBase64: string, orgId: string): Promise<CryptoKey> {
-  return deriveOrgMacKey(secretBase64, RUN_LEDGER_KEY_LABEL, orgId);
+export function ledgerKey(secretBase64: string, orgId: string): Promise<HmacSha256Key> {
+  return deriveOrgHmacKey(secretBase64, RUN_LEDGER_KEY_LABEL, orgId);
 }
 
 export function head(db: Db): Head {
-  const last = db.select({ seq: events.seq, hash: events.hash }).from(events).orderBy(desc(events.seq)).get();
+  // LIMIT 1 matters: drizzle's `.get()` materializes every row the query returns and keeps the first,
+  // so without it each append read the whole event log (the cost that grew with the ledger).
+  const last = db.select({ seq: events.seq, hash: events.hash }).from(events).orderBy(desc(events.seq)).limit(1).get();
   return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: null };
 }
 
@@ -50,17 +57,20 @@ function keyedMessage(e: LinkFields, row: RowBinding): object {
   return { v: 1, seq: e.seq, prev: e.prevHash, runId: e.runId, status: e.status, at: e.at, recordHash: e.recordHash, run: row };
 }
 
-export function keyedHash(key: CryptoKey, e: LinkFields, row: RowBinding): Promise<string> {
-  return macHex(key, keyedMessage(e, row));
+export function keyedHash(key: HmacSha256Key, e: LinkFields, row: RowBinding): string {
+  return macHexSync(key, keyedMessage(e, row));
 }
 
-export function keyedValid(key: CryptoKey, e: EventRow, row: RowBinding): Promise<boolean> {
-  return macValid(key, keyedMessage(e, row), e.hash);
+export function keyedValid(key: HmacSha256Key, e: EventRow, row: RowBinding): boolean {
+  return macValidSync(key, keyedMessage(e, row), e.hash);
 }
 
-/** The hash events carried before the upgrade: SHA-256 over the predecessor and the content, no key. */
-export function legacyHash(e: LinkFields): Promise<string> {
-  return evidenceHash(e.prevHash, { runId: e.runId, status: e.status, at: e.at, recordHash: e.recordHash });
+/**
+ * The hash events carried before the upgrade: SHA-256 over the predecessor and the content, no key
+ * (core/evidence `evidenceHash`, computed synchronously).
+ */
+export function legacyHash(e: LinkFields): string {
+  return sha256HexSync(canonicalJson({ prev: e.prevHash, record: { runId: e.runId, status: e.status, at: e.at, recordHash: e.recordHash } }));
 }
 
 export function withoutHashes(run: Run): Omit<Run, "prevHash" | "evidenceHash"> {
@@ -71,18 +81,13 @@ export function withoutHashes(run: Run): Omit<Run, "prevHash" | "evidenceHash"> 
 /**
  * Appends the event for a Run's new state and stamps the Run with it: the event's keyed hash covers
  * the previous event's hash and the hash of the whole record, so any later edit of either is detectable.
- * Callers serialize appends (index.ts): the head read here must still be the head when they write.
+ * Synchronous on purpose: callers write the event in the same synchronous step (ledger.ts), so the
+ * head read here is still the head when they write.
  */
-export async function stamp(
-  db: Db,
-  key: CryptoKey,
-  body: Omit<Run, "prevHash" | "evidenceHash">,
-  at: number,
-  row: RowBinding,
-): Promise<{ run: Run; event: EventRow }> {
-  const recordHash = await hashValue(body);
+export function stamp(db: Db, key: HmacSha256Key, body: Omit<Run, "prevHash" | "evidenceHash">, at: number, row: RowBinding): { run: Run; event: EventRow } {
+  const recordHash = hashValueSync(body);
   const prev = head(db);
   const fields = { seq: prev.seq + 1, runId: body.id, status: body.status, at, recordHash, prevHash: prev.hash };
-  const hash = await keyedHash(key, fields, row);
+  const hash = keyedHash(key, fields, row);
   return { run: { ...body, prevHash: prev.hash, evidenceHash: hash }, event: { ...fields, hash } };
 }

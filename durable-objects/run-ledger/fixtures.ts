@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
+import type { HmacSha256Key } from "../../core/evidence";
 import { evidenceHash, hashValue } from "../../core/evidence";
 import type { JsonValue, Run } from "../../schemas";
 import { ToolAddress } from "../../schemas";
@@ -119,8 +120,8 @@ export const unkeyed = (e: LinkInput): Promise<string> => evidenceHash(e.prevHas
 
 /** The keyed link, under a key of the attacker's choosing. */
 export const keyedWith =
-  (key: CryptoKey) =>
-  (e: LinkInput, row: RowBinding): Promise<string> =>
+  (key: HmacSha256Key) =>
+  async (e: LinkInput, row: RowBinding): Promise<string> =>
     keyedHash(key, e, row);
 
 /**

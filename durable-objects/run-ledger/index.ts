@@ -4,8 +4,9 @@ import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { z } from "zod";
 import migrations from "../../migrations/run-ledger/migrations.js";
+import type { HmacSha256Key } from "../../core/evidence";
 import type { JsonValue, LedgerVerification, Result, Run } from "../../schemas";
-import { JsonValue as JsonValueSchema, RecordId, Run as RunSchema, RunApproval, RunError, RunOutput, RunStatus, RunSurface, parseInput } from "../../schemas";
+import { JsonValue as JsonValueSchema, RecordId, Run as RunSchema, RunApproval, RunError, RunOutput, RunStatus, RunSurface, fail, parseInput } from "../../schemas";
 import { ledgerAnchor } from "../ledger-anchor/client";
 import { anchorKey } from "../ledger-anchor/checkpoint";
 import { Anchoring } from "./anchoring";
@@ -61,14 +62,9 @@ export class RunLedger extends DurableObject {
   readonly #db: DrizzleSqliteDODatabase<Record<string, never>>;
   readonly #org: string;
   readonly #anchoring: Anchoring;
-  #linkKey: Promise<CryptoKey> | undefined;
-  #anchorKey: Promise<CryptoKey> | undefined;
+  #linkKey: Promise<HmacSha256Key> | undefined;
+  #anchorKey: Promise<HmacSha256Key> | undefined;
   #alarmArmed = false;
-  /**
-   * Appends are serialized: hashing awaits WebCrypto, which is not storage I/O, so without this two
-   * calls could both read the same chain head and fork the chain.
-   */
-  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -93,32 +89,36 @@ export class RunLedger extends DurableObject {
     return this.#org;
   }
 
-  #key(): Promise<CryptoKey> {
+  #key(): Promise<HmacSha256Key> {
     this.#linkKey ??= ledgerKey(this.env.VAULT_KEY, this.#named());
+    // A failed derivation (a misconfigured secret) is not cached: the next call tries again.
+    this.#linkKey.catch(() => (this.#linkKey = undefined));
     return this.#linkKey;
   }
 
-  /** One append at a time: seal the chain's start if needed, write, then checkpoint off the call path. */
-  #append<T>(work: (key: CryptoKey) => Promise<Result<T>>): Promise<Result<T>> {
-    const run = async (): Promise<Result<T>> => {
-      const sealed = await this.#anchoring.seal();
-      if (!sealed.ok) return sealed;
-      const result = await work(await this.#key());
-      if (result.ok) await this.#checkpointSoon();
-      return result;
-    };
-    const next = this.#tail.then(run, run);
-    this.#tail = next.catch(() => undefined);
-    return next;
+  /**
+   * An append: seal the chain's start if needed (awaited once per object, shared by every call that
+   * arrives meanwhile), then `work` runs synchronously: it reads the head, hashes (core/evidence
+   * sha256.ts, no WebCrypto promise), checks and writes in one step of this object, so no other call
+   * can run between its read and its write and appends need no queue. Then a checkpoint, off the call path.
+   */
+  async #append<T>(work: (key: HmacSha256Key) => Result<T>): Promise<Result<T>> {
+    const sealed = await this.#anchoring.seal();
+    if (!sealed.ok) return sealed;
+    const key = await this.#key();
+    const result = work(key);
+    if (result.ok) this.#checkpointSoon();
+    return result;
   }
 
-  async #checkpointSoon(): Promise<void> {
+  #checkpointSoon(): void {
     // Not awaited: the caller's answer does not depend on the checkpoint (DESIGN invariant 8). The
     // alarm writes it if this object stops first, or retries it if the anchor could not be reached.
     this.#anchoring.schedule(() => void this.ctx.storage.setAlarm(Date.now() + ANCHOR_ALARM_MS).catch(() => undefined));
     if (!this.#alarmArmed) {
       this.#alarmArmed = true;
-      await this.ctx.storage.setAlarm(Date.now() + ANCHOR_ALARM_MS);
+      // The write is ordered before this call's answer by the output gate; nothing here awaits it.
+      this.ctx.storage.setAlarm(Date.now() + ANCHOR_ALARM_MS).catch(() => (this.#alarmArmed = false));
     }
   }
 
@@ -132,7 +132,9 @@ export class RunLedger extends DurableObject {
     const parsed = parseInput(NewRunInput, input);
     if (!parsed.ok) return parsed;
     const { run, args, idempotencyKey, parent } = parsed.value;
-    return this.#append((key) => ledger.recordRun(this.#db, key, run as ledger.NewRun, args, idempotencyKey, parent));
+    // Hashing the arguments depends on nothing stored: done before the append, not inside it.
+    const argsHash = args === null ? null : await ledger.argumentsHash(args);
+    return this.#append((key) => ledger.recordRun(this.#db, key, run as ledger.NewRun, args, idempotencyKey, parent, argsHash));
   }
 
   async transition(id: string, patch: unknown, expected: unknown): Promise<Result<Run>> {
@@ -147,7 +149,9 @@ export class RunLedger extends DurableObject {
     const parsed = parseInput(z.tuple([JsonValueSchema, RunSchema.shape.logs]), [value, logs]);
     if (!parsed.ok) return parsed;
     const [output, lines] = parsed.value;
-    return this.#append((key) => ledger.completeWithOutput(this.#db, key, id, output, Date.now(), lines ? { logs: lines } : {}));
+    if (typeof id !== "string") return fail("invalid_input", "a run id is a string");
+    const prepared = await ledger.prepareOutput(id, output);
+    return this.#append((key) => ledger.completeWithOutput(this.#db, key, id, prepared, Date.now(), lines ? { logs: lines } : {}));
   }
 
   readOutput(id: string, offset: unknown, length: unknown): Result<{ text: string; total: number }> {

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { hashValue, sha256Hex } from "../../core/evidence";
+import type { HmacSha256Key } from "../../core/evidence";
+import { hashValue, hashValueSync, sha256Hex } from "../../core/evidence";
 import { newId } from "../../core/ids";
 import { INITIAL_STATUSES, canTransition } from "../../core/run-state";
 import type { JsonValue, Result, Run, RunStatus, RunSurface } from "../../schemas";
@@ -56,14 +57,25 @@ function checkParent(db: Db, parentRunId: string, bound: ParentBound): Result<nu
   return ok(null);
 }
 
-export async function recordRun(
+/** The hash `recordRun` compares with a Run's inputHash, for callers that compute it before appending. */
+export function argumentsHash(args: JsonValue): Promise<string> {
+  return hashValue(maskSealed(args));
+}
+
+/**
+ * Records a new Run and its first event. Synchronous, so that the checks (parent budget, idempotency
+ * key), the chain head it reads and the write are one step no other call can interleave with.
+ * `argsHash` is `argumentsHash(args)` if the caller computed it beforehand (off the critical path).
+ */
+export function recordRun(
   db: Db,
-  key: CryptoKey,
+  key: HmacSha256Key,
   input: NewRun,
   args: JsonValue | null,
   idempotencyKey: string | null,
   parent?: ParentBound,
-): Promise<Result<{ run: Run; replayed: boolean }>> {
+  argsHash: string | null = args === null ? null : hashValueSync(maskSealed(args)),
+): Result<{ run: Run; replayed: boolean }> {
   // A Run starts where a call can start (core/run-state); later states come only by transition.
   if (!INITIAL_STATUSES.includes(input.status)) return fail("invalid_input", `a Run cannot be created as ${input.status}`);
   if (parent) {
@@ -77,10 +89,11 @@ export async function recordRun(
   }
   // The arguments kept for an approved call must be the ones the record names: their hash is in the
   // record, so verify can show they were not swapped afterwards (approved.ts checks it again).
-  if (args !== null && (await hashValue(maskSealed(args))) !== input.inputHash) return fail("invalid_input", "the arguments do not match the Run's inputHash");
+  if (args !== null && argsHash !== input.inputHash) return fail("invalid_input", "the arguments do not match the Run's inputHash");
   const body = { ...input, id: newId("run") };
-  const seq = (db.select({ seq: runs.seq }).from(runs).orderBy(desc(runs.seq)).get()?.seq ?? 0) + 1;
-  const { run, event } = await stamp(db, key, body, input.createdAt, bindingOf({ seq, idempotencyKey, input: args }));
+  // LIMIT 1: drizzle's `.get()` reads every row of the result and keeps the first (see chain.ts head).
+  const seq = (db.select({ seq: runs.seq }).from(runs).orderBy(desc(runs.seq)).limit(1).get()?.seq ?? 0) + 1;
+  const { run, event } = stamp(db, key, body, input.createdAt, bindingOf({ seq, idempotencyKey, input: args }));
   db.transaction((tx) => {
     tx.insert(runs)
       .values({ id: run.id, seq, status: run.status, address: run.address, userId: run.principal.userId, createdAt: run.createdAt, record: run, input: args, idempotencyKey })
@@ -95,16 +108,16 @@ export async function recordRun(
  * expects. Durable Objects run one call at a time and this awaits nothing between the check and the
  * write, so two concurrent approvals cannot both move a Run out of pending_approval.
  */
-export async function transitionRun(
+export function transitionRun(
   db: Db,
-  key: CryptoKey,
+  key: HmacSha256Key,
   id: string,
   patch: RunPatch,
   expected: RunStatus[],
   at: number,
   /** More writes that belong to the same state change, in the same transaction. */
   alongside?: (tx: Pick<Db, "insert">) => void,
-): Promise<Result<Run>> {
+): Result<Run> {
   const row = db.select().from(runs).where(eq(runs.id, id)).get();
   if (!row) return fail("not_found", `no run '${id}'`);
   const current = row.record as Run;
@@ -113,7 +126,7 @@ export async function transitionRun(
     return fail("conflict", `run '${id}' is ${current.status}; it cannot become ${to}`);
   }
   const binding = bindingOf({ seq: row.seq, idempotencyKey: row.idempotencyKey, input: row.input ?? null });
-  const { run, event } = await stamp(db, key, { ...withoutHashes(current), ...patch, status: to }, at, binding);
+  const { run, event } = stamp(db, key, { ...withoutHashes(current), ...patch, status: to }, at, binding);
   db.transaction((tx) => {
     tx.update(runs).set({ status: run.status, record: run }).where(eq(runs.id, id)).run();
     tx.insert(events).values(event).run();
@@ -155,27 +168,34 @@ export function listRuns(db: Db, filter: RunFilter): { runs: Run[]; nextCursor: 
   return { runs: page.map((r) => r.record as Run), nextCursor: more ? (page[page.length - 1]?.seq ?? null) : null };
 }
 
+/** A Run's output ready to be recorded: inline, or a handle with its chunks to store beside the Run. */
+export type PreparedOutput = { output: NonNullable<Run["output"]>; chunks: string[] };
+
 /**
- * Completes a Run with its output: inline when small, else stored in chunks beside it and recorded
- * as a handle (the Run id), in the same transaction as the transition.
+ * Decides how an output is kept: inline when small, else stored in chunks and recorded as a handle
+ * (the Run id) with the SHA-256 of its JSON text. Async work (hashing a large output) happens here,
+ * before the append, so the append itself stays synchronous.
  */
-export async function completeWithOutput(
+export async function prepareOutput(id: string, value: JsonValue): Promise<PreparedOutput> {
+  const text = JSON.stringify(value);
+  if (text.length <= INLINE_OUTPUT_CHARS) return { output: { kind: "inline", value }, chunks: [] };
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += OUTPUT_CHUNK_CHARS) chunks.push(text.slice(i, i + OUTPUT_CHUNK_CHARS));
+  return { output: { kind: "handle", handle: id, bytes: new TextEncoder().encode(text).byteLength, sha256: await sha256Hex(text) }, chunks };
+}
+
+/** Completes a Run with its prepared output, the chunks in the same transaction as the transition. */
+export function completeWithOutput(
   db: Db,
-  key: CryptoKey,
+  key: HmacSha256Key,
   id: string,
-  value: JsonValue,
+  prepared: PreparedOutput,
   finishedAt: number,
   extra: Pick<RunPatch, "logs"> = {},
-): Promise<Result<Run>> {
-  const text = JSON.stringify(value);
-  if (text.length <= INLINE_OUTPUT_CHARS) {
-    return transitionRun(db, key, id, { status: "succeeded", output: { kind: "inline", value }, finishedAt, ...extra }, ["running"], finishedAt);
-  }
-  const output = { kind: "handle" as const, handle: id, bytes: new TextEncoder().encode(text).byteLength, sha256: await sha256Hex(text) };
+): Result<Run> {
+  const { output, chunks } = prepared;
   return transitionRun(db, key, id, { status: "succeeded", output, finishedAt, ...extra }, ["running"], finishedAt, (tx) => {
-    for (let i = 0, idx = 0; i < text.length; i += OUTPUT_CHUNK_CHARS, idx++) {
-      tx.insert(outputs).values({ runId: id, idx, chunk: text.slice(i, i + OUTPUT_CHUNK_CHARS) }).run();
-    }
+    chunks.forEach((chunk, idx) => tx.insert(outputs).values({ runId: id, idx, chunk }).run());
   });
 }
 

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
-import { hashValue, sha256Hex } from "../../core/evidence";
+import type { HmacSha256Key } from "../../core/evidence";
+import { hashValueSync, sha256HexSync } from "../../core/evidence";
 import type { LedgerBreak, LedgerCheckpoint, LedgerVerification, Run } from "../../schemas";
 import type { AnchorState } from "./anchoring";
 import type { Db, EventRow } from "./chain";
@@ -16,9 +17,9 @@ type Break = { code: LedgerBreak; seq: number | null; runId: string | null; reas
  * unkeyed hash before it), the event at the checkpoint's seq against the signed head, the ledger's
  * length against the checkpoint, and each stored Run against the event that recorded it.
  * Reports the first break. `anchor` is what Anchoring.read() found (its MAC already checked).
+ * Synchronous, over one snapshot of both tables: no append can land while it runs.
  */
-export async function verifyLedger(db: Db, key: CryptoKey, anchor: AnchorState): Promise<LedgerVerification> {
-  // One synchronous snapshot of both tables: appends between awaits below cannot make it inconsistent.
+export function verifyLedger(db: Db, key: HmacSha256Key, anchor: AnchorState): LedgerVerification {
   const all = db.select().from(events).orderBy(events.seq).all();
   const rows = db.select().from(runs).orderBy(runs.seq).all();
   const broken = (b: Break): LedgerVerification => ({ ok: false, events: all.length, code: b.code, brokenAt: { seq: b.seq, runId: b.runId }, reason: b.reason });
@@ -27,7 +28,7 @@ export async function verifyLedger(db: Db, key: CryptoKey, anchor: AnchorState):
   }
   const checkpoint = anchor.kind === "checkpoint" ? anchor.checkpoint : null;
 
-  const chain = await walkChain(all, new Map(rows.map((r) => [r.id, r])), key, checkpoint);
+  const chain = walkChain(all, new Map(rows.map((r) => [r.id, r])), key, checkpoint);
   if ("code" in chain) return broken(chain);
   if (checkpoint && checkpoint.seq > all.length) {
     return broken({
@@ -37,7 +38,7 @@ export async function verifyLedger(db: Db, key: CryptoKey, anchor: AnchorState):
       reason: `the ledger ends at event ${all.length} but its anchor signed event ${checkpoint.seq}: events ${all.length + 1}..${checkpoint.seq} were removed`,
     });
   }
-  const runBreak = await checkRuns(db, rows, chain.latest, chain.first);
+  const runBreak = checkRuns(db, rows, chain.latest, chain.first);
   if (runBreak) return broken(runBreak);
   const head = all.at(-1)?.hash ?? null;
   return {
@@ -52,7 +53,7 @@ export async function verifyLedger(db: Db, key: CryptoKey, anchor: AnchorState):
 
 type Walked = { latest: Map<string, EventRow>; first: Map<string, number>; legacy: number };
 
-async function walkChain(all: EventRow[], byId: Map<string, RunRow>, key: CryptoKey, checkpoint: LedgerCheckpoint | null): Promise<Walked | Break> {
+function walkChain(all: EventRow[], byId: Map<string, RunRow>, key: HmacSha256Key, checkpoint: LedgerCheckpoint | null): Walked | Break {
   // Without a checkpoint the ledger has never been sealed, so every event must be a legacy one.
   const keyedFrom = checkpoint?.keyedFrom ?? Number.POSITIVE_INFINITY;
   const latest = new Map<string, EventRow>();
@@ -67,14 +68,14 @@ async function walkChain(all: EventRow[], byId: Map<string, RunRow>, key: Crypto
     if (!row) return { code: "run_deleted", ...at, reason: `run ${e.runId} was deleted` };
     const binding = bindingOf({ seq: row.seq, idempotencyKey: row.idempotencyKey, input: row.input ?? null });
     if (e.seq < keyedFrom) {
-      if ((await legacyHash(e)) !== e.hash) {
-        const keyed = checkpoint === null && (await keyedValid(key, e, binding));
+      if (legacyHash(e) !== e.hash) {
+        const keyed = checkpoint === null && keyedValid(key, e, binding);
         return keyed
           ? { code: "anchor_missing", ...at, reason: `event ${e.seq} is keyed but the anchor holds no checkpoint: the anchor was lost or rolled back` }
           : { code: "broken_link", ...at, reason: `event ${e.seq} is not the event that was recorded (unkeyed hash)` };
       }
       legacy++;
-    } else if (!(await keyedValid(key, e, binding))) {
+    } else if (!keyedValid(key, e, binding)) {
       return { code: "broken_link", ...at, reason: `event ${e.seq} is not the event that was recorded (its keyed hash does not match)` };
     }
     if (checkpoint && e.seq === checkpoint.seq && e.hash !== checkpoint.head) {
@@ -88,7 +89,7 @@ async function walkChain(all: EventRow[], byId: Map<string, RunRow>, key: Crypto
 }
 
 /** Each stored Run must be exactly what its latest event recorded, in every column. */
-async function checkRuns(db: Db, rows: RunRow[], latest: Map<string, EventRow>, first: Map<string, number>): Promise<Break | null> {
+function checkRuns(db: Db, rows: RunRow[], latest: Map<string, EventRow>, first: Map<string, number>): Break | null {
   const found: Break[] = [];
   let lastFirst = 0;
   for (const row of rows) {
@@ -103,14 +104,14 @@ async function checkRuns(db: Db, rows: RunRow[], latest: Map<string, EventRow>, 
     const created = first.get(row.id) ?? 0;
     if (created < lastFirst) changed("position (seq)");
     lastFirst = created;
-    if ((await hashValue(withoutHashes(record))) !== e.recordHash) changed("record");
+    if (hashValueSync(withoutHashes(record)) !== e.recordHash) changed("record");
     else if (record.evidenceHash !== e.hash || record.prevHash !== e.prevHash) changed("evidence hashes");
     else if (row.status !== record.status || row.address !== record.address || row.userId !== record.principal.userId || row.createdAt !== record.createdAt) {
       changed("indexed columns");
-    } else if (row.input !== null && (await hashValue(maskSealed(row.input))) !== record.inputHash) changed("stored arguments");
+    } else if (row.input !== null && hashValueSync(maskSealed(row.input)) !== record.inputHash) changed("stored arguments");
     else if (record.output?.kind === "handle") {
       const stored = db.select({ chunk: outputs.chunk }).from(outputs).where(eq(outputs.runId, row.id)).orderBy(outputs.idx).all();
-      if ((await sha256Hex(stored.map((c) => c.chunk).join(""))) !== record.output.sha256) {
+      if (sha256HexSync(stored.map((c) => c.chunk).join("")) !== record.output.sha256) {
         found.push({ code: "output_changed", seq: e.seq, runId: row.id, reason: `run ${row.id}'s stored output was changed` });
       }
     }
