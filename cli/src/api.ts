@@ -1,4 +1,4 @@
-import type { OAuthAuth, Remote } from "./config";
+import type { McpTokens, OAuthAuth, Remote } from "./config";
 import { loadConfig, remoteOf, updateConfig } from "./config";
 import type { Api, ApiAnswer, RemoteInfo } from "./context";
 import { CliError, EXIT } from "./context";
@@ -55,34 +55,55 @@ export function networkError(url: string, error: unknown): CliError {
   return new CliError(`cannot reach ${url}: ${reason}`, EXIT.failed);
 }
 
-/** OAuth 2.1 §4.3: a refresh-token grant; the rotated tokens are saved before they are used. */
-async function refreshTokens(name: string, remote: Remote & { auth: OAuthAuth }): Promise<OAuthAuth> {
-  const auth = remote.auth;
-  if (!auth.refreshToken) throw new CliError(`the session for remote '${name}' expired; run executor login ${remote.url}`, EXIT.auth);
+type Grant = { accessToken: string; refreshToken: string | null; expiresAt: number; tokenEndpoint?: string };
+
+/** OAuth 2.1 §4.3: a refresh-token grant (of the /v1 or the /mcp grant); returns the rotated tokens. */
+async function refreshGrant(name: string, url: string, clientId: string, grant: Grant, what: string): Promise<Grant> {
+  if (!grant.refreshToken) throw new CliError(`the ${what} for remote '${name}' expired; run executor login ${url}`, EXIT.auth);
   // The token endpoint the authorization server named at login (same origin as the remote, checked then).
-  const endpoint = auth.tokenEndpoint ?? `${remote.url}/oauth/token`;
+  const endpoint = grant.tokenEndpoint ?? `${url}/oauth/token`;
   const res = await postNoRedirect(endpoint, {
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: auth.refreshToken, client_id: auth.clientId }),
+    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: grant.refreshToken, client_id: clientId }),
   }).catch((error: unknown) => {
-    if (error instanceof CliError && error.exitCode === EXIT.auth) throw new CliError(`the session for remote '${name}' could not be refreshed (${error.message}); run executor login ${remote.url}`, EXIT.auth);
+    if (error instanceof CliError && error.exitCode === EXIT.auth) throw new CliError(`the ${what} for remote '${name}' could not be refreshed (${error.message}); run executor login ${url}`, EXIT.auth);
     throw error;
   });
   const body = (await readBody(res)) as { access_token?: string; refresh_token?: string; expires_in?: number } | null;
   if (!res.ok || !body?.access_token) {
-    throw new CliError(`the session for remote '${name}' could not be refreshed; run executor login ${remote.url}`, EXIT.auth);
+    throw new CliError(`the ${what} for remote '${name}' could not be refreshed; run executor login ${url}`, EXIT.auth);
   }
-  const next: OAuthAuth = {
-    kind: "oauth",
-    clientId: auth.clientId,
+  return {
     accessToken: body.access_token,
-    refreshToken: body.refresh_token ?? auth.refreshToken,
+    refreshToken: body.refresh_token ?? grant.refreshToken,
     expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000,
-    ...(auth.tokenEndpoint ? { tokenEndpoint: auth.tokenEndpoint } : {}),
+    ...(grant.tokenEndpoint ? { tokenEndpoint: grant.tokenEndpoint } : {}),
   };
+}
+
+/** The /v1 grant refreshed; the rotated tokens are saved (atomically, the /mcp grant kept) before they are used. */
+async function refreshTokens(name: string, remote: Remote & { auth: OAuthAuth }): Promise<OAuthAuth> {
+  const auth = remote.auth;
+  const rotated = await refreshGrant(name, remote.url, auth.clientId, auth, "session");
+  const v1: OAuthAuth = { kind: "oauth", clientId: auth.clientId, ...rotated };
+  let next: OAuthAuth = auth.mcp ? { ...v1, mcp: auth.mcp } : v1;
   updateConfig((config) => {
     const saved = remoteOf(config, name);
-    if (saved) saved.auth = next;
+    if (!saved) return;
+    // The /mcp grant as saved now: another process (executor mcp) may have rotated it since we read it.
+    const mcp = saved.auth.kind === "oauth" && saved.auth.clientId === auth.clientId ? saved.auth.mcp : auth.mcp;
+    next = mcp ? { ...v1, mcp } : v1;
+    saved.auth = next;
+  });
+  return next;
+}
+
+/** The /mcp grant refreshed and saved (only that part of the remote's auth changes). */
+async function refreshMcpTokens(name: string, remote: Remote & { auth: OAuthAuth & { mcp: McpTokens } }): Promise<McpTokens> {
+  const next: McpTokens = await refreshGrant(name, remote.url, remote.auth.clientId, remote.auth.mcp, "MCP session");
+  updateConfig((config) => {
+    const saved = remoteOf(config, name);
+    if (saved?.auth.kind === "oauth" && saved.auth.clientId === remote.auth.clientId) saved.auth.mcp = next;
   });
   return next;
 }
@@ -104,6 +125,25 @@ export function remoteApi(name: string, initial: Remote): Api {
     }
     remote = { ...remote, auth: await refreshTokens(name, { ...remote, auth }) };
     return (remote.auth as OAuthAuth).accessToken;
+  }
+
+  async function mcpToken(forceRefresh = false): Promise<string | null> {
+    const auth = remote.auth;
+    if (auth.kind === "api_key") return auth.key;
+    const mcp = auth.mcp;
+    if (!mcp) return null;
+    if (!forceRefresh && mcp.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return mcp.accessToken;
+    // Another process may already have rotated the tokens: use the saved ones if they are fresher.
+    const saved = remoteOf(loadConfig(), name);
+    const savedMcp = saved?.auth.kind === "oauth" && saved.auth.clientId === auth.clientId ? saved.auth.mcp : undefined;
+    if (savedMcp && savedMcp.expiresAt - EXPIRY_MARGIN_MS > Date.now() && (!forceRefresh || savedMcp.accessToken !== mcp.accessToken)) {
+      remote = { ...remote, auth: { ...auth, mcp: savedMcp } };
+      return savedMcp.accessToken;
+    }
+    const current = savedMcp ?? mcp;
+    const next = await refreshMcpTokens(name, { ...remote, auth: { ...auth, mcp: current } });
+    remote = { ...remote, auth: { ...(remote.auth as OAuthAuth), mcp: next } };
+    return next.accessToken;
   }
 
   async function send(path: string, init: RequestInit, bearer: string): Promise<Response> {
@@ -132,6 +172,7 @@ export function remoteApi(name: string, initial: Remote): Api {
     authKind: remote.auth.kind,
     fetch: authedFetch,
     token: () => token(),
+    mcpToken: (forceRefresh?: boolean) => mcpToken(forceRefresh),
     async json(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
       const headers: Record<string, string> = { accept: "application/json" };
       if (body !== undefined) headers["content-type"] = "application/json";

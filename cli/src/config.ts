@@ -12,6 +12,18 @@ import { CliError, EXIT } from "./context";
  */
 
 const ApiKeyAuth = z.object({ kind: z.literal("api_key"), key: z.string().min(1) });
+/**
+ * The second grant of an OAuth login, bound to `<origin>/mcp` (RFC 8707: the server binds each grant to
+ * one resource), used by executor mcp; same client as the /v1 grant, refreshed on its own.
+ */
+const McpTokens = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().nullable(),
+  /** Epoch milliseconds. */
+  expiresAt: z.number(),
+  tokenEndpoint: z.string().url().optional(),
+});
+export type McpTokens = z.infer<typeof McpTokens>;
 const OAuthAuth = z.object({
   kind: z.literal("oauth"),
   clientId: z.string().min(1),
@@ -21,6 +33,8 @@ const OAuthAuth = z.object({
   expiresAt: z.number(),
   /** The authorization server's token endpoint (RFC 8414 metadata at login), where refreshes go. */
   tokenEndpoint: z.string().url().optional(),
+  /** Absent in configs from before the MCP grant (or after login --no-mcp): executor mcp then refuses. */
+  mcp: McpTokens.optional(),
 });
 export const RemoteAuth = z.discriminatedUnion("kind", [ApiKeyAuth, OAuthAuth]);
 export type RemoteAuth = z.infer<typeof RemoteAuth>;

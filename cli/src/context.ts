@@ -9,7 +9,7 @@ export type ApiAnswer = { status: number; body: unknown; headers: Headers };
 
 export interface Api {
   readonly remote: RemoteInfo;
-  /** How this remote authenticates (an OAuth token is bound to /v1 only; see executor mcp). */
+  /** How this remote authenticates (an OAuth login holds one grant for /v1 and, unless --no-mcp, one for /mcp). */
   readonly authKind: "api_key" | "oauth";
   /** A request to the remote with its credential (refreshed first when it has expired). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -17,6 +17,11 @@ export interface Api {
   json(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
   /** The bearer token, for bridges that must hold it (executor mcp); never printed. */
   token(): Promise<string>;
+  /**
+   * The bearer for `/mcp` (executor mcp): the API key, or the OAuth login's /mcp grant (refreshed when it
+   * expires, or when `forceRefresh` after a 401); null for an OAuth login without one. Never printed.
+   */
+  mcpToken(forceRefresh?: boolean): Promise<string | null>;
 }
 
 export interface Output {

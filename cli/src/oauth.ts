@@ -11,7 +11,9 @@ import { clean } from "./output";
 /**
  * OAuth 2.1 sign-in for a native app (RFC 8252): discovery (RFC 9728, RFC 8414), dynamic registration
  * of a public client (RFC 7591), authorization code with PKCE S256 through a loopback redirect on
- * 127.0.0.1 (RFC 8252 §7.3), and a token bound to the /v1 resource (RFC 8707).
+ * 127.0.0.1 (RFC 8252 §7.3), and a token bound to the /v1 resource (RFC 8707). The server binds each
+ * grant to exactly one resource, so a second authorization (same client, same flow) gets the token
+ * for `<origin>/mcp` that executor mcp needs; --no-mcp skips it.
  */
 
 type ServerMetadata = {
@@ -24,7 +26,8 @@ type ServerMetadata = {
 };
 type TokenAnswer = { access_token?: string; refresh_token?: string; expires_in?: number; error?: string; error_description?: string };
 
-export type OAuthOptions = { openBrowser: boolean; timeoutMs: number; info: (message: string) => void; insecure?: boolean };
+export type OAuthOptions = { openBrowser: boolean; timeoutMs: number; info: (message: string) => void; insecure?: boolean; mcp?: boolean };
+type Granted = { clientId: string; accessToken: string; refreshToken: string | null; expiresAt: number; tokenEndpoint: string };
 
 /**
  * An endpoint the CLI may talk to or open: https, or http on a loopback host (or on the origin the
@@ -72,17 +75,21 @@ async function getJson<T>(url: string): Promise<{ status: number; body: T | null
 }
 
 type Discovered = { resource: string; metadata: ServerMetadata; requireIss: boolean };
+type ResourcePath = "v1" | "mcp";
 
 /**
- * RFC 9728 §3: the API's resource identifier and its authorization server; then RFC 8414 §3 metadata.
+ * RFC 9728 §3: the resource's identifier and its authorization server; then RFC 8414 §3 metadata.
  * The token must be for the server being logged in to: the metadata's `resource` has to be exactly
- * `<base>/v1` (RFC 9728 §3.3) and the authorization server has to live on the same origin, or a
- * server could name another platform, have the user consent there, and receive its token.
+ * `<base>/v1` (or `<base>/mcp`) (RFC 9728 §3.3) and the authorization server has to live on the same
+ * origin, or a server could name another platform, have the user consent there, and receive its token.
  */
-async function discover(base: string, insecure: boolean): Promise<Discovered> {
-  const protectedResource = await getJson<{ resource?: string; authorization_servers?: string[] }>(`${base}/.well-known/oauth-protected-resource/v1`);
-  if (!protectedResource.body) throw new CliError(`${base} does not offer OAuth sign-in (no protected resource metadata); use executor login --api-key`, EXIT.auth);
-  const expected = `${base}/v1`;
+async function discover(base: string, insecure: boolean, path: ResourcePath = "v1"): Promise<Discovered> {
+  const protectedResource = await getJson<{ resource?: string; authorization_servers?: string[] }>(`${base}/.well-known/oauth-protected-resource/${path}`);
+  if (!protectedResource.body) {
+    if (path === "mcp") throw new CliError(`${base} offers no OAuth sign-in for its /mcp endpoint (no protected resource metadata); log in with --no-mcp, or use --api-key for executor mcp`, EXIT.auth);
+    throw new CliError(`${base} does not offer OAuth sign-in (no protected resource metadata); use executor login --api-key`, EXIT.auth);
+  }
+  const expected = `${base}/${path}`;
   const resource = protectedResource.body.resource;
   if (resource !== expected) throw new CliError(`${base} names the resource '${clean(String(resource))}', not ${expected}; refusing to sign in (RFC 9728 §3.3)`, EXIT.auth);
   const named = protectedResource.body.authorization_servers?.[0];
@@ -204,11 +211,23 @@ function openInBrowser(url: string): void {
 }
 
 export async function oauthLogin(base: string, opts: OAuthOptions): Promise<OAuthAuth> {
-  const { resource, metadata, requireIss } = await discover(base, opts.insecure === true);
+  const insecure = opts.insecure === true;
+  const v1 = await authorizeResource(await discover(base, insecure, "v1"), null, opts);
+  const auth: OAuthAuth = { kind: "oauth", ...v1 };
+  if (opts.mcp === false) return auth;
+  // The same consent flow again for <base>/mcp, validated the same way; the client registered above is
+  // reused (a loopback redirect may change port, RFC 8252 §7.3).
+  const mcpServer = await discover(base, insecure, "mcp");
+  opts.info("Now approve access for executor mcp (the /mcp endpoint):");
+  const mcp = await authorizeResource(mcpServer, v1.clientId, opts);
+  return { ...auth, mcp: { accessToken: mcp.accessToken, refreshToken: mcp.refreshToken, expiresAt: mcp.expiresAt, tokenEndpoint: mcp.tokenEndpoint } };
+}
+
+async function authorizeResource({ resource, metadata, requireIss }: Discovered, clientId: string | null, opts: OAuthOptions): Promise<Granted> {
   const state = randomBytes(16).toString("base64url");
   const listener = await listen(state, metadata.issuer, requireIss, opts.timeoutMs);
   try {
-    return await authorizeThrough(metadata, resource, state, listener, opts);
+    return await authorizeThrough(metadata, resource, state, listener, clientId, opts);
   } finally {
     listener.close();
   }
@@ -219,9 +238,10 @@ async function authorizeThrough(
   resource: string,
   state: string,
   listener: { redirectUri: string; code: Promise<string> },
+  registered: string | null,
   opts: OAuthOptions,
-): Promise<OAuthAuth> {
-  const clientId = await register(metadata.registration_endpoint ?? "", listener.redirectUri);
+): Promise<Granted> {
+  const clientId = registered ?? (await register(metadata.registration_endpoint ?? "", listener.redirectUri));
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
   const authorize = new URL(metadata.authorization_endpoint);
@@ -245,7 +265,6 @@ async function authorizeThrough(
   const tokens = ((await res.json().catch(() => ({}))) ?? {}) as TokenAnswer;
   if (!res.ok || typeof tokens.access_token !== "string") throw new CliError(`the token exchange failed: ${clean(String(tokens.error_description ?? tokens.error ?? res.status))}`, EXIT.auth);
   return {
-    kind: "oauth",
     clientId,
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token ?? null,

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -281,16 +283,73 @@ describe("the executor CLI against running platforms", () => {
     expect(redirect.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const delivered = await fetch(redirect);
     expect(delivered.status).toBe(200);
+    // Then a second authorization, the same way, for the /mcp resource (the server binds each grant to one resource).
+    const authorizeUrls = (): URL[] => [...login.stderr().matchAll(/(http\S+\/oauth\/authorize\?\S+)/g)].map((m) => new URL(m[1] ?? ""));
+    await until(() => authorizeUrls().length >= 2, "the second authorize URL");
+    const second = authorizeUrls()[1] as URL;
+    expect(second.searchParams.get("resource")).toBe(`${alpha.baseUrl}/mcp`);
+    expect(second.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(second.searchParams.get("client_id")).toBe(authorize.searchParams.get("client_id"));
+    expect(second.searchParams.get("state")).not.toBe(authorize.searchParams.get("state"));
+    const mcpConsent = await consentAndGetCode(person, second.pathname + second.search);
+    expect((await fetch(mcpConsent.redirect)).status).toBe(200);
     const done = await login.done;
-    expect(done.code).toBe(0);
+    expect(done.code, done.stderr).toBe(0);
     expect(done.stdout).toContain("cli-oauth@example.com");
 
-    const config = (): { remotes: Record<string, { auth: { kind: string; accessToken: string; refreshToken: string; expiresAt: number } }> } =>
+    type Tokens = { accessToken: string; refreshToken: string; expiresAt: number; tokenEndpoint?: string };
+    const config = (): { remotes: Record<string, { auth: { kind: string; accessToken: string; refreshToken: string; expiresAt: number; mcp?: Tokens } }> } =>
       JSON.parse(readFileSync(join(configDir, "config.json"), "utf8"));
     const first = config().remotes["alpha-oauth"]?.auth;
     expect(first?.kind).toBe("oauth");
     expect((first as unknown as { tokenEndpoint: string }).tokenEndpoint).toBe(`${alpha.baseUrl}/oauth/token`);
     expect(done.stdout + done.stderr).not.toContain(first?.accessToken);
+    const firstMcp = first?.mcp;
+    expect(firstMcp?.tokenEndpoint).toBe(`${alpha.baseUrl}/oauth/token`);
+    expect(firstMcp?.accessToken).not.toBe(first?.accessToken);
+    expect(done.stdout + done.stderr).not.toContain(firstMcp?.accessToken);
+    expect(done.stdout + done.stderr).not.toContain(firstMcp?.refreshToken);
+
+    // executor mcp over stdio with the /mcp grant: lists tools and calls search.
+    const bridge = async (): Promise<string> => {
+      const transport = new StdioClientTransport({ command: process.execPath, args: ["cli/bin/executor.mjs", "mcp", "--remote", "alpha-oauth"], cwd: ROOT, env: { ...process.env, EXECUTOR_CONFIG_DIR: configDir, EXECUTOR_DEBUG: "" } as Record<string, string>, stderr: "pipe" });
+      let stderr = "";
+      transport.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+      const mcp = new Client({ name: "cli-oauth-test", version: "1.0.0" });
+      await mcp.connect(transport);
+      try {
+        const names = (await mcp.listTools()).tools.map((t) => t.name);
+        expect(names).toEqual(expect.arrayContaining(["search", "describe", "execute"]));
+        const found = await mcp.callTool({ name: "search", arguments: { query: "list pets" } });
+        expect(found.isError, JSON.stringify(found)).not.toBe(true);
+      } finally {
+        await mcp.close();
+      }
+      return stderr;
+    };
+    const bridged = await bridge();
+    expect(bridged).not.toContain(firstMcp?.accessToken);
+
+    // An expired /mcp token: the bridge refreshes it (rotating both) and saves it; the /v1 grant is untouched.
+    const expiredMcp = config();
+    const mcpEntry = expiredMcp.remotes["alpha-oauth"];
+    if (mcpEntry?.auth.mcp) mcpEntry.auth.mcp.expiresAt = 0;
+    writeFileSync(join(configDir, "config.json"), JSON.stringify(expiredMcp), { mode: 0o600 });
+    await bridge();
+    const refreshedMcp = config().remotes["alpha-oauth"]?.auth;
+    expect(refreshedMcp?.mcp?.accessToken).not.toBe(firstMcp?.accessToken);
+    expect(refreshedMcp?.mcp?.refreshToken).not.toBe(firstMcp?.refreshToken);
+    expect(refreshedMcp?.mcp?.expiresAt).toBeGreaterThan(Date.now());
+    expect(refreshedMcp?.accessToken).toBe(first?.accessToken);
+    expect(statSync(join(configDir, "config.json")).mode & 0o777).toBe(0o600);
+
+    // A /mcp token the server no longer accepts although not yet expired: a 401 refreshes once and repeats.
+    const rejectedMcp = config();
+    const rejectedEntry = rejectedMcp.remotes["alpha-oauth"];
+    if (rejectedEntry?.auth.mcp) rejectedEntry.auth.mcp.accessToken = "not-a-valid-token";
+    writeFileSync(join(configDir, "config.json"), JSON.stringify(rejectedMcp), { mode: 0o600 });
+    await bridge();
+    expect(config().remotes["alpha-oauth"]?.auth.mcp?.accessToken).not.toBe("not-a-valid-token");
     expect(json(await cli(["whoami", "--json"]))).toMatchObject({ principal: { kind: "oauth" }, user: { email: "cli-oauth@example.com" } });
 
     // Expire the saved access token: the next command refreshes (rotating both tokens) and saves them.
@@ -303,6 +362,8 @@ describe("the executor CLI against running platforms", () => {
     expect(after?.accessToken).not.toBe(first?.accessToken);
     expect(after?.refreshToken).not.toBe(first?.refreshToken);
     expect(after?.expiresAt).toBeGreaterThan(Date.now());
+    expect(after?.mcp).toEqual(saved.remotes["alpha-oauth"]?.auth.mcp); // the /mcp grant is kept as it was
+    expect(after?.mcp).toBeDefined();
     expect(statSync(join(configDir, "config.json")).mode & 0o777).toBe(0o600);
 
     // An access token the server no longer accepts (revoked, say) although not yet expired: a 401 refreshes once.
@@ -388,11 +449,39 @@ describe("the executor CLI against running platforms", () => {
     expect(done.stderr).toContain("no iss");
   });
 
-  it("executor mcp on an OAuth remote fails with one line pointing to --api-key", async () => {
-    const res = await cli(["mcp", "--remote", "alpha-oauth"]);
+  it("executor mcp on an OAuth remote without an /mcp grant (an older config) fails with one line pointing to login", async () => {
+    const saved = savedConfig();
+    const entry = saved.remotes["alpha-oauth"];
+    if (!entry) throw new Error("no alpha-oauth remote");
+    saved.remotes["alpha-legacy"] = { url: entry.url, auth: { ...entry.auth, mcp: undefined } as SavedAuth };
+    writeFileSync(join(configDir, "config.json"), JSON.stringify(saved), { mode: 0o600 });
+    try {
+      const res = await cli(["mcp", "--remote", "alpha-legacy"]);
+      expect(res.code).toBe(3);
+      oneLineError(res);
+      expect(res.stderr).toContain("executor login");
+      expect(res.stderr).toContain("--api-key");
+    } finally {
+      await cli(["remotes", "remove", "alpha-legacy"]);
+    }
+  });
+
+  it("login --no-mcp skips the /mcp authorization", async () => {
+    const person = await signUpInBrowser(alpha.baseUrl, "cli-no-mcp@example.com");
+    const login = start(["login", alpha.baseUrl, "--name", "alpha-no-mcp", "--no-browser", "--no-mcp", "--timeout", "60"]);
+    await until(() => /\/oauth\/authorize\?\S+/.test(login.stderr()), "the authorize URL");
+    const authorize = new URL(/(http\S+\/oauth\/authorize\?\S+)/.exec(login.stderr())?.[1] ?? "");
+    const { redirect } = await consentAndGetCode(person, authorize.pathname + authorize.search);
+    expect((await fetch(redirect)).status).toBe(200);
+    const done = await login.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr.match(/\/oauth\/authorize\?/g)).toHaveLength(1);
+    expect((savedConfig().remotes["alpha-no-mcp"]?.auth as SavedAuth & { mcp?: unknown }).mcp).toBeUndefined();
+    const res = await cli(["mcp", "--remote", "alpha-no-mcp"]);
     expect(res.code).toBe(3);
     oneLineError(res);
-    expect(res.stderr).toContain("--api-key");
+    expect((await cli(["remotes", "remove", "alpha-no-mcp"])).code).toBe(0);
+    expect((await cli(["remotes", "use", "alpha-oauth"])).code).toBe(0);
   });
 
   it("opens only https or loopback http in the browser, and never through a shell on Windows", () => {

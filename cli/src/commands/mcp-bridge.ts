@@ -5,14 +5,16 @@ import { CliError, EXIT } from "../context";
  * `executor mcp`: a stdio MCP server in front of a remote's Streamable HTTP `/mcp`, so stdio-only
  * clients reach it. tools/list, tools/call, resources/list and resources/read are forwarded as they
  * are (errors included); the list-changed notifications come back. stdout carries protocol messages
- * only. The bearer token is fetched per request, so a refreshed OAuth token is used as it rotates.
+ * only. The bearer token is fetched per request, so a refreshed OAuth token is used as it rotates;
+ * a 401 refreshes the OAuth /mcp grant once and repeats the request.
  */
 export async function runMcpBridge(api: Api): Promise<void> {
-  // An OAuth login's token is bound to <origin>/v1 (RFC 8707; the server binds each grant to exactly one
-  // resource and does not re-target a refresh), and /mcp refuses it: the bridge needs an API key.
-  if (api.authKind === "oauth") {
+  // The server binds each OAuth grant to exactly one resource (RFC 8707) and does not re-target a
+  // refresh: an OAuth login needs its second grant, for <origin>/mcp (executor login, unless --no-mcp).
+  // Configs from before that grant have none: log in again (or use an API key).
+  if ((await api.mcpToken()) === null) {
     throw new CliError(
-      `executor mcp needs an API key: remote '${api.remote.name}' is an OAuth login, whose token is for ${api.remote.url}/v1 only; run echo "$KEY" | executor login ${api.remote.url} --api-key --name NAME, then executor mcp --remote NAME`,
+      `executor mcp needs a token for ${api.remote.url}/mcp: remote '${api.remote.name}' is an OAuth login without one (from an older CLI, or --no-mcp); run executor login ${api.remote.url} --name ${api.remote.name} again, or echo "$KEY" | executor login ${api.remote.url} --api-key --name NAME`,
       EXIT.auth,
     );
   }
@@ -28,9 +30,18 @@ export async function runMcpBridge(api: Api): Promise<void> {
   const client = new Client({ name: "executor-cli-bridge", version: "1.0.0" });
   const remote = new StreamableHTTPClientTransport(new URL("/mcp", api.remote.url), {
     fetch: async (url, init) => {
-      const headers = new Headers(init?.headers);
-      headers.set("authorization", `Bearer ${await api.token()}`);
-      return fetch(url, { ...init, headers });
+      const send = async (bearer: string | null): Promise<Response> => {
+        const headers = new Headers(init?.headers);
+        headers.set("authorization", `Bearer ${bearer ?? ""}`);
+        return fetch(url, { ...init, headers });
+      };
+      const res = await send(await api.mcpToken());
+      // A revoked or early-expired OAuth token: refresh once and repeat (only when the body can be resent).
+      const body = init?.body;
+      const replayable = body === undefined || body === null || typeof body === "string";
+      if (res.status !== 401 || api.authKind !== "oauth" || !replayable) return res;
+      await res.body?.cancel();
+      return send(await api.mcpToken(true));
     },
   });
   try {

@@ -49,9 +49,10 @@ export function registerRemotes(program: Command, ctx: () => Ctx): void {
     .option("--api-key", "read an API key (exk_…) from stdin, or prompt for it, instead of signing in")
     .option("--name <name>", "the remote's name (default: from the host, e.g. 'local')")
     .option("--no-browser", "only print the sign-in URL")
+    .option("--no-mcp", "OAuth: skip the second authorization, for the /mcp endpoint (executor mcp then needs an API key)")
     .option("--insecure", "allow plain http:// to a host that is not loopback (credentials travel unencrypted)")
     .addOption(new Option("--timeout <seconds>", "how long to wait for the browser sign-in").default(300).argParser(Number))
-    .action(async (input: string, opts: { apiKey?: boolean; name?: string; browser: boolean; timeout: number; insecure?: boolean }) => {
+    .action(async (input: string, opts: { apiKey?: boolean; name?: string; browser: boolean; mcp: boolean; timeout: number; insecure?: boolean }) => {
       const { out } = ctx();
       const url = baseUrl(input, opts.insecure === true);
       if (opts.insecure && new URL(url).protocol === "http:" && !isLoopbackHost(new URL(url).hostname)) out.info(`warning: ${url} is plain http; the credential travels unencrypted`);
@@ -59,7 +60,7 @@ export function registerRemotes(program: Command, ctx: () => Ctx): void {
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) throw new CliError(`'${name}' is not a usable remote name`, EXIT.usage);
       const auth: RemoteAuth = opts.apiKey
         ? { kind: "api_key", key: await readSecret("API key: ") }
-        : await oauthLogin(url, { openBrowser: opts.browser, timeoutMs: opts.timeout * 1000, info: (m) => out.info(m), insecure: opts.insecure === true });
+        : await oauthLogin(url, { openBrowser: opts.browser, timeoutMs: opts.timeout * 1000, info: (m) => out.info(m), insecure: opts.insecure === true, mcp: opts.mcp !== false });
       const remote: Remote = { url, auth };
       // Verified before it is saved: a wrong key or URL never becomes the current remote.
       const me = asRecord((await remoteApi(name, remote).json("GET", "/v1/me")).body);
