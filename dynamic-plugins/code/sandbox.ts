@@ -30,10 +30,6 @@ export async function runInSandbox(
   input: { module: string; identity: string; proxy: unknown; timeoutMs: number },
 ): Promise<SandboxAnswer> {
   const id = `code:${await sha256Hex(`${HARNESS_VERSION}\n${input.identity}\n${input.module}`)}`;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<SandboxAnswer>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: "timeout", afterMs: input.timeoutMs }), input.timeoutMs);
-  });
   const run = async (): Promise<SandboxAnswer> => {
     const worker = loader.get(id, () => ({
       compatibilityDate: SANDBOX_COMPATIBILITY_DATE,
@@ -49,10 +45,22 @@ export async function runInSandbox(
     if (answer.ok) return { kind: "returned", value: answer.value ?? null, logs };
     return { kind: "threw", error: answer.error ?? { name: "Error", message: "the code failed", stack: "" }, logs };
   };
+  return bounded(run, input.timeoutMs);
+}
+
+/**
+ * Runs sandbox work under the host's wall-clock limit: its answer, a timeout, or the crash when the
+ * isolate could not load the module (a syntax error V8 found) or was stopped (CPU limit). Shared by
+ * code mode and custom tools.
+ */
+export async function bounded<T>(work: () => Promise<T>, timeoutMs: number): Promise<T | { kind: "timeout"; afterMs: number } | { kind: "crashed"; message: string }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<{ kind: "timeout"; afterMs: number }>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "timeout", afterMs: timeoutMs }), timeoutMs);
+  });
   try {
-    return await Promise.race([run(), timeout]);
+    return await Promise.race([work(), timeout]);
   } catch (error) {
-    // The isolate could not load the module (a syntax error V8 found), or it was stopped (CPU limit).
     const name = error instanceof Error ? error.name : "Error";
     const message = error instanceof Error ? error.message : String(error);
     return { kind: "crashed", message: `${name}: ${message}`.slice(0, 1000) };

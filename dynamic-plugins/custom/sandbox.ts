@@ -2,7 +2,7 @@ import zodSource from "../vendor/zod.bundle.txt";
 import { sha256Hex } from "../../core/evidence";
 import { METER_MODULE, METER_SOURCE, TOOLS_MODULE, TOOLS_SOURCE } from "../code/harness";
 import type { SandboxError } from "../code/sandbox";
-import { SANDBOX_CPU_MS, SANDBOX_SUBREQUESTS } from "../code/sandbox";
+import { SANDBOX_CPU_MS, SANDBOX_SUBREQUESTS, bounded } from "../code/sandbox";
 import { SANDBOX_COMPATIBILITY_DATE } from "../probe";
 import { CUSTOM_HARNESS_VERSION, SDK_SOURCE, batchDescribeSource, customHarnessSource } from "./harness";
 
@@ -47,23 +47,6 @@ function entrypoint(loader: WorkerLoader, code: CustomModule, id: string): Entry
 
 async function isolateId(code: CustomModule, identity: string): Promise<string> {
   return `custom:${await sha256Hex(`${CUSTOM_HARNESS_VERSION}\n${code.usesZod}\n${identity}\n${code.module}`)}`;
-}
-
-async function bounded<T>(work: () => Promise<T>, timeoutMs: number): Promise<T | { kind: "timeout"; afterMs: number } | { kind: "crashed"; message: string }> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<{ kind: "timeout"; afterMs: number }>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: "timeout", afterMs: timeoutMs }), timeoutMs);
-  });
-  try {
-    return await Promise.race([work(), timeout]);
-  } catch (error) {
-    // The module did not load (V8 refused it) or the isolate was stopped (CPU limit).
-    const name = error instanceof Error ? error.name : "Error";
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: "crashed", message: `${name}: ${message}`.slice(0, 1000) };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** What the module's default export says it is (validated by the caller), or why it could not say. */

@@ -4,26 +4,9 @@ import type { SourceMap } from "./bundle";
 import { originalPosition } from "./bundle";
 
 /** The validation record POST /v1/artifacts/deploy and /rollback answer (issue 11). */
-type ToolEntry = { name: string; sideEffect: string; calls: string[] };
-type Diff<T> = { added: T[]; changed: T[]; removed: string[]; unchanged: string[] };
-export type DeployRecord = {
-  check: boolean;
-  scope: string;
-  live: string | null;
-  commit: { commit: string; message: string; author: { name: string; email: string } | string; at: number | string } | null;
-  tools: Diff<ToolEntry>;
-  skills: Diff<{ name: string; public: boolean }>;
-  sideEffects: Record<"read" | "write" | "destructive", number>;
-  capabilities: { added: string[]; removed: string[]; escalated: Array<{ name: string; from: string; to: string }> };
-};
-export type HistoryEntry = {
-  commit: string;
-  message: string;
-  author: { name: string; email: string };
-  at: number | string;
-  live: boolean;
-  restores: string | null;
-};
+// The server's own shapes (type-only: erased from the CLI's bundle).
+export type { DeployRecord, HistoryEntry } from "../../../workers/gateway/artifacts/deploy";
+import type { DeployRecord, Diff, HistoryEntry, ToolEntry } from "../../../workers/gateway/artifacts/deploy";
 
 const short = (id: string | null | undefined): string => (id ? id.slice(0, 12) : "(none)");
 const when = (at: number | string): string => new Date(at).toISOString().replace(/\.\d+Z$/, "Z");

@@ -15,8 +15,8 @@ import { ArtifactConflict, artifactStore, repoForScope } from "./store";
 import type { CheckedSet, CheckedTool } from "./validate";
 import { checkArtifacts, invocationOf } from "./validate";
 
-type ToolEntry = { name: string; sideEffect: string; calls: string[] };
-type Diff<T> = { added: T[]; changed: T[]; removed: string[]; unchanged: string[] };
+export type ToolEntry = { name: string; sideEffect: string; calls: string[] };
+export type Diff<T> = { added: T[]; changed: T[]; removed: string[]; unchanged: string[] };
 
 /** What a deploy would change, and what it did once it is not a check (issue 11's validation record). */
 export type DeployRecord = {

@@ -23,6 +23,9 @@ export async function visibleSkills(env: { SCOPE_CATALOG: DurableObjectNamespace
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** How much of a skill's body ranking reads (its opening says what it is for). */
+const RANK_BODY_CHARS = 8_192;
+
 const STOP = new Set(["a", "an", "the", "to", "of", "for", "in", "on", "and", "or", "how", "do", "i", "my", "with", "is", "what"]);
 
 /** A word's rough stem: enough that "greeting", "greets" and "greet" meet. */
@@ -44,7 +47,8 @@ export function rankSkills(skills: readonly Skill[], query: string, limit: numbe
   const scored = skills.map((s) => {
     const name = new Set(words(s.name.replace(/[-_]/g, " ")));
     const description = new Set(words(s.description));
-    const body = new Set(words(s.body));
+    // A bounded prefix: ranking runs on every search, and a scope may hold megabytes of skills.
+    const body = new Set(words(s.body.slice(0, RANK_BODY_CHARS)));
     let score = 0;
     for (const t of terms) score += (name.has(t) ? 3 : 0) + (description.has(t) ? 2 : 0) + (body.has(t) ? 1 : 0);
     return { s, score };
