@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, one after another, figures to stdout.
 import { approvalBench } from "./approval";
+import { authLookupsBench } from "./auth-lookups";
 import { callOverhead } from "./call-overhead";
 import { codeModeBench } from "./code-mode";
 import { customToolsBench } from "./custom-tools";
@@ -22,6 +23,7 @@ if (only === "import-memory") await importMemory();
 if (!only || only === "calls") await callOverhead();
 if (!only || only === "paths") await runtimePathsBench();
 if (!only || only === "org") await orgThroughput();
+if (!only || only === "auth") await authLookupsBench();
 if (!only || only === "mcp") await mcpBench();
 if (!only || only === "approvals") await approvalBench();
 if (!only || only === "code") await codeModeBench();

@@ -3,7 +3,7 @@ import { html } from "hono/html";
 import { resourceUrl } from "../workers/gateway/auth/oauth";
 import { accountDirectory } from "../durable-objects/account-directory/client";
 import { csrfToken, readSessionCookie, verifyCsrf } from "../workers/gateway/auth/cookies";
-import { tokenHash } from "../workers/shared/crypto";
+import { switchSessionOrg } from "../workers/gateway/auth/credentials";
 import { unwrap } from "../workers/shared/result";
 import type { AppEnv } from "../workers/gateway/env";
 import { page } from "./layout";
@@ -17,7 +17,7 @@ export const connectPage = new Hono<AppEnv>()
     const token = readSessionCookie(c);
     if (!token) return c.redirect("/login", 303);
     const orgId = typeof form.orgId === "string" ? form.orgId : "";
-    unwrap(await accountDirectory(c.env.ACCOUNT_DIRECTORY).switchOrg(await tokenHash(token), orgId));
+    unwrap(await switchSessionOrg(c.env, token, orgId));
     return c.redirect("/connect", 303);
   })
   .get("/connect", async (c) => {

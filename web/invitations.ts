@@ -6,9 +6,8 @@ import type { Invitation } from "../schemas";
 import { EmailToken, OrgName, Password } from "../schemas";
 import { acceptInvitation, invitationFor, signUpFromInvitation } from "../workers/gateway/accounts/invitations";
 import { csrfToken, readSessionCookie, setSessionCookie } from "../workers/gateway/auth/cookies";
-import { tokenHash } from "../workers/shared/crypto";
+import { switchSessionOrg } from "../workers/gateway/auth/credentials";
 import type { AuthContext } from "../workers/gateway/auth/principal";
-import { accountDirectory } from "../durable-objects/account-directory/client";
 import type { AppEnv } from "../workers/gateway/env";
 import { HttpError } from "../workers/shared/problem";
 import { formAction, readForm } from "./forms";
@@ -77,7 +76,7 @@ export const invitationPages = new Hono<AppEnv>()
         const joined = await acceptInvitation(c.env, auth, found.token);
         // Land in the org just joined: that is what the person came for.
         const session = readSessionCookie(c);
-        if (session) await accountDirectory(c.env.ACCOUNT_DIRECTORY).switchOrg(await tokenHash(session), joined.org.id);
+        if (session) await switchSessionOrg(c.env, session, joined.org.id);
         return c.redirect("/connect", 303);
       },
       (error, status) => c.html(offerPage(c, found.token, found.invite, auth, error), status as 400),

@@ -17,6 +17,6 @@ declare namespace Cloudflare {
   interface Env extends GatewayEnv {}
   interface GlobalProps {
     mainModule: GatewayModule;
-    durableNamespaces: "ScopeCatalog" | "AccountDirectory" | "RateLimiter" | "RunLedger" | "LedgerAnchor";
+    durableNamespaces: "ScopeCatalog" | "AccountDirectory" | "CredentialShard" | "RateLimiter" | "RunLedger" | "LedgerAnchor";
   }
 }

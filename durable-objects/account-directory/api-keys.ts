@@ -11,9 +11,10 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** How many keys deep a key-minted-by-a-key chain may go (each link is checked on every use). */
 export const MAX_KEY_DEPTH = 4;
 
-type KeyRow = typeof apiKeys.$inferSelect;
+/** A stored key row; the CredentialShard's `api_keys` has the same columns. */
+export type KeyRow = typeof apiKeys.$inferSelect;
 
-function keyFromRow(row: KeyRow): ApiKey {
+export function keyFromRow(row: KeyRow): ApiKey {
   return {
     id: row.id,
     name: row.name,
@@ -47,24 +48,31 @@ export type NewApiKey = {
 };
 
 /** Why a stored key does not authenticate now, or null when it does. */
-function unusable(row: KeyRow, now: number): string | null {
+export function unusable(row: KeyRow, now: number): string | null {
   if (row.revokedAt !== null) return "revoked";
   if (row.expiresAt !== null && row.expiresAt <= now) return "expired";
   return null;
 }
 
-/** The key and each key above it that minted it, nearest first (bounded by MAX_KEY_DEPTH). */
-function lineage(db: Db, row: KeyRow): KeyRow[] | null {
+/**
+ * The key and each key above it that minted it, nearest first (bounded by MAX_KEY_DEPTH), read
+ * through `byId` from the one store that holds the whole lineage; null if a link is missing.
+ */
+export function lineageOf(row: KeyRow, byId: (id: string) => KeyRow | undefined): KeyRow[] | null {
   const chain = [row];
   let current = row;
   while (current.parentKeyId !== null) {
     if (chain.length > MAX_KEY_DEPTH) return null;
-    const parent = db.select().from(apiKeys).where(eq(apiKeys.id, current.parentKeyId)).get();
+    const parent = byId(current.parentKeyId);
     if (!parent) return null;
     chain.push(parent);
     current = parent;
   }
   return chain;
+}
+
+function lineage(db: Db, row: KeyRow): KeyRow[] | null {
+  return lineageOf(row, (id) => db.select().from(apiKeys).where(eq(apiKeys.id, id)).get());
 }
 
 /**

@@ -35,7 +35,8 @@ const NewSession = z.object({
   orgId: ScopeId,
   ttlMs: z.number().int().positive().max(90 * 86_400_000),
 });
-const NewKey = z.object({
+/** What a key is stored with (the CredentialShard takes the same, with the owner's identity). */
+export const NewKey = z.object({
   keyHash: Sha256Hex,
   prefix: z.string().min(4).max(16),
   name: z.string().min(1).max(100),
@@ -51,9 +52,11 @@ const NewKey = z.object({
 const Invite = z.object({ orgId: ScopeId, byUserId: RecordId, email: Email, role: OrgRoleSchema, tokenHash: Sha256Hex, ttlMs: TokenTtl });
 
 /**
- * Accounts: users, orgs, memberships, invitations, sessions and API keys, in one instance
- * (`idFromName("global")`). Credentials arrive hashed; nothing here can reveal a secret. Methods
- * validate their arguments and answer Results (see schemas/result.ts).
+ * Accounts: users, orgs, memberships and invitations, in one instance (`idFromName("global")`), and
+ * the sessions and API keys issued before they moved to the CredentialShards (still resolved,
+ * revoked and signed out here; keys minted by such a key are stored here too). Credentials arrive
+ * hashed; nothing here can reveal a secret. Methods validate their arguments and answer Results
+ * (see schemas/result.ts).
  */
 export class AccountDirectory extends DurableObject {
   readonly #db: DrizzleSqliteDODatabase<Record<string, never>>;
@@ -98,6 +101,7 @@ export class AccountDirectory extends DurableObject {
     return parsed.ok ? { ok: true, value: users.orgsOf(this.#db, parsed.value) } : parsed;
   }
 
+  /** Not called by the gateway any more (sessions open in the CredentialShards); kept so tests can reproduce a data folder from before. */
   createSession(input: unknown): Result<SessionView> {
     const parsed = parseInput(NewSession, input);
     return parsed.ok ? sessions.createSession(this.#db, parsed.value, Date.now()) : parsed;

@@ -6,6 +6,7 @@ import { installGlobalEgressGuard } from "../shared/global-fetch";
 installGlobalEgressGuard();
 
 export { AccountDirectory } from "../../durable-objects/account-directory";
+export { CredentialShard } from "../../durable-objects/credential-shard";
 export { LedgerAnchor } from "../../durable-objects/ledger-anchor";
 export { DevMailbox } from "../../durable-objects/dev-mailbox";
 export { RateLimiter } from "../../durable-objects/rate-limiter";

@@ -1,4 +1,5 @@
 import type { AccountDirectory } from "../../durable-objects/account-directory";
+import type { CredentialShard } from "../../durable-objects/credential-shard";
 import type { LedgerAnchor } from "../../durable-objects/ledger-anchor";
 import type { DevMailbox } from "../../durable-objects/dev-mailbox";
 import type { RateLimiter } from "../../durable-objects/rate-limiter";
@@ -19,6 +20,8 @@ export interface Env {
   MCP_INLINE_RESULT_CHARS: string;
   SCOPE_CATALOG: DurableObjectNamespace<ScopeCatalog>;
   ACCOUNT_DIRECTORY: DurableObjectNamespace<AccountDirectory>;
+  /** Sessions and API keys, one shard per hash of the user id (credential-shard/routing.ts). */
+  CREDENTIAL_SHARD: DurableObjectNamespace<CredentialShard>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   RUN_LEDGER: DurableObjectNamespace<RunLedger>;
   /** Signed checkpoints of each org's run ledger, kept outside the ledger's storage (one per org). */

@@ -1,9 +1,10 @@
 import { accountDirectory } from "../../../durable-objects/account-directory/client";
+import { userCredentials } from "../../../durable-objects/credential-shard/client";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { ApiKey, ApiKeyInput } from "../../../schemas";
 import { requireCapability } from "../../shared/capabilities";
+import { API_KEY_PREFIX, displayPrefix, shardedToken } from "../auth/credentials";
 import type { AuthContext } from "../auth/principal";
-import { API_KEY_PREFIX } from "../auth/principal";
 import { randomToken, tokenHash } from "../../shared/crypto";
 import type { Env } from "../env";
 import { HttpError } from "../../shared/problem";
@@ -52,44 +53,69 @@ async function assertToolkitReachable(env: Env, auth: AuthContext, toolkit: stri
   if (!found?.ok) throw invalid("toolkit", `no toolkit '${toolkit}' in your scopes`);
 }
 
-/** Creates an API key for the caller's user and org. The key is returned once; only its hash is stored. */
+type HeldKey = { key: ApiKey; legacy: boolean };
+
+/**
+ * The caller's keys in this org, newest first: those in their credential shard and those issued
+ * before sharding (still in the directory), marked so each is changed where it lives.
+ */
+async function heldKeys(env: Env, auth: AuthContext): Promise<HeldKey[]> {
+  const { org, user } = auth.identity;
+  const [sharded, legacy] = await Promise.all([
+    userCredentials(env.CREDENTIAL_SHARD, user.id).listApiKeys(org.id, user.id),
+    accountDirectory(env.ACCOUNT_DIRECTORY).listApiKeys(org.id, user.id),
+  ]);
+  const held = [...unwrap(sharded).map((key) => ({ key, legacy: false })), ...unwrap(legacy).map((key) => ({ key, legacy: true }))];
+  return held.sort((a, b) => b.key.createdAt - a.key.createdAt);
+}
+
+/**
+ * Creates an API key for the caller's user and org. The key is returned once; only its hash is
+ * stored, in one write to one object: the user's credential shard, with the owner's identity as the
+ * directory answers it now. A key minted by a key lives beside its parent, so that one object
+ * checks the lineage on every use: a key minted by a key issued before sharding stays in the
+ * directory with it (and has a token without a shard tag).
+ */
 export async function createApiKey(env: Env, auth: AuthContext, input: ApiKeyInput): Promise<{ key: string; apiKey: ApiKey }> {
   const directory = accountDirectory(env.ACCOUNT_DIRECTORY);
+  const { org, user } = auth.identity;
   const parentKeyId = auth.principal.kind === "api_key" ? auth.principal.credentialId : null;
-  let parent: ApiKey | null = null;
+  let parent: HeldKey | null = null;
   if (parentKeyId !== null) {
-    parent = unwrap(await directory.listApiKeys(auth.identity.org.id, auth.identity.user.id)).find((k) => k.id === parentKeyId) ?? null;
+    parent = (await heldKeys(env, auth)).find((k) => k.key.id === parentKeyId) ?? null;
     if (!parent) throw new HttpError(403, "forbidden", "the minting key is not usable");
   }
-  assertMayMint(auth, input, parent, Date.now());
+  assertMayMint(auth, input, parent?.key ?? null, Date.now());
   await assertToolkitReachable(env, auth, input.toolkit);
-  const key = randomToken(API_KEY_PREFIX);
-  const apiKey = unwrap(
-    await directory.createApiKey({
-      keyHash: await tokenHash(key),
-      prefix: key.slice(0, 8),
-      name: input.name,
-      orgId: auth.identity.org.id,
-      userId: auth.identity.user.id,
-      toolkit: input.toolkit,
-      capabilities: input.capabilities,
-      expiresAt: input.expiresAt,
-      parentKeyId,
-      allowedOrigins: input.allowedOrigins,
-      rateLimitPerMinute: input.rateLimitPerMinute,
-    }),
-  );
-  return { key, apiKey };
+  const legacy = parent?.legacy === true;
+  const key = legacy ? randomToken(API_KEY_PREFIX) : shardedToken(API_KEY_PREFIX, user.id);
+  const fields = {
+    keyHash: await tokenHash(key),
+    prefix: displayPrefix(key),
+    name: input.name,
+    toolkit: input.toolkit,
+    capabilities: input.capabilities,
+    expiresAt: input.expiresAt,
+    parentKeyId,
+    allowedOrigins: input.allowedOrigins,
+    rateLimitPerMinute: input.rateLimitPerMinute,
+  };
+  if (legacy) return { key, apiKey: unwrap(await directory.createApiKey({ ...fields, orgId: org.id, userId: user.id })) };
+  const identity = unwrap(await directory.identity(user.id, org.id));
+  return { key, apiKey: unwrap(await userCredentials(env.CREDENTIAL_SHARD, user.id).createApiKey({ ...fields, identity })) };
 }
 
 export async function listApiKeys(env: Env, auth: AuthContext): Promise<ApiKey[]> {
   requireCapability(auth, "manage-keys", "list API keys");
-  return unwrap(await accountDirectory(env.ACCOUNT_DIRECTORY).listApiKeys(auth.identity.org.id, auth.identity.user.id));
+  return (await heldKeys(env, auth)).map((k) => k.key);
 }
 
+/** Revokes one of the caller's keys where it lives: one write; the next request with it (or a key it minted) fails. */
 export async function revokeApiKey(env: Env, auth: AuthContext, keyId: string): Promise<ApiKey> {
   requireCapability(auth, "manage-keys", "revoke API keys");
-  const result = await accountDirectory(env.ACCOUNT_DIRECTORY).revokeApiKey(auth.identity.org.id, auth.identity.user.id, keyId);
+  const { org, user } = auth.identity;
+  let result = await userCredentials(env.CREDENTIAL_SHARD, user.id).revokeApiKey(org.id, user.id, keyId);
+  if (!result.ok && result.error.code === "not_found") result = await accountDirectory(env.ACCOUNT_DIRECTORY).revokeApiKey(org.id, user.id, keyId);
   // A malformed id and another org's id answer alike: not found.
   if (!result.ok && result.error.code === "invalid_input") throw new HttpError(404, "not-found", `no active API key '${keyId}'`);
   return unwrap(result);

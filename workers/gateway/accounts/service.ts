@@ -2,6 +2,7 @@ import { accountDirectory } from "../../../durable-objects/account-directory/cli
 import type { Identity, LogInInput, SignUpInput } from "../../../schemas";
 import { randomToken, tokenHash } from "../../shared/crypto";
 import { SESSION_TTL_MS } from "../auth/cookies";
+import { endSession, startSession } from "../auth/credentials";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
 import { assertUnderLimit, clearBucket, clientAddress, countFailure, rateLimit } from "../auth/rate-limit";
 import type { Env } from "../env";
@@ -21,17 +22,11 @@ export function publicOrigin(env: Env): string {
   return new URL(env.PUBLIC_URL).origin;
 }
 
+/** Signs in as an identity the directory just answered; the session lives in the user's credential shard. */
 export async function openSession(env: Env, identity: Identity): Promise<SignedIn> {
-  const sessionToken = randomToken("ses");
-  const session = unwrap(
-    await accountDirectory(env.ACCOUNT_DIRECTORY).createSession({
-      tokenHash: await tokenHash(sessionToken),
-      userId: identity.user.id,
-      orgId: identity.org.id,
-      ttlMs: SESSION_TTL_MS,
-    }),
-  );
-  return { identity: session.identity, sessionToken, expiresAt: session.expiresAt };
+  const { token, session } = await startSession(env, identity, SESSION_TTL_MS);
+  const opened = unwrap(session);
+  return { identity: opened.identity, sessionToken: token, expiresAt: opened.expiresAt };
 }
 
 export function defaultOrgName(email: string): string {
@@ -100,6 +95,5 @@ export async function logIn(env: Env, headers: Headers, input: LogInInput): Prom
 }
 
 export async function logOut(env: Env, sessionToken: string | undefined): Promise<void> {
-  if (!sessionToken) return;
-  await accountDirectory(env.ACCOUNT_DIRECTORY).deleteSession(await tokenHash(sessionToken));
+  if (sessionToken) await endSession(env, sessionToken);
 }

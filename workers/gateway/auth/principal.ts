@@ -1,17 +1,16 @@
 import { toolkitToNarrowing } from "../../../core/toolset";
-import { accountDirectory } from "../../../durable-objects/account-directory/client";
 import { scopeCatalog } from "../../../durable-objects/scope-catalog/client";
 import type { CredentialCapability, Identity, Narrowing, Principal, PrincipalKind, ToolkitRef } from "../../../schemas";
 import { GrantProps } from "../../../schemas";
 import type { AuthContext, RouteLimits } from "../../shared/auth-context";
 import type { Env } from "../env";
-import { tokenHash } from "../../shared/crypto";
+import { API_KEY_PREFIX, lookupApiKey, lookupSession, memberIdentity } from "./credentials";
 import type { Resource } from "./oauth";
 import { oauthServer, resourceUrl } from "./oauth";
 
 export type { AuthContext } from "../../shared/auth-context";
 
-export const API_KEY_PREFIX = "exk";
+export { API_KEY_PREFIX } from "./credentials";
 
 /**
  * A toolkit narrowing. A toolkit that no longer exists, or sits in a scope the principal does not
@@ -65,12 +64,11 @@ function oauthCapabilities(resource: Resource): CredentialCapability[] {
 
 /** Resolves `Authorization: Bearer …` for one resource: an API key, or an OAuth access token bound to it. */
 export async function authenticateBearer(env: Env, resource: Resource, token: string): Promise<AuthContext | null> {
-  const directory = accountDirectory(env.ACCOUNT_DIRECTORY);
   if (token.startsWith(`${API_KEY_PREFIX}_`)) {
-    const found = await directory.resolveApiKey(await tokenHash(token));
-    if (!found.ok) return null;
-    const { key } = found.value;
-    return buildAuthContext(env, "api_key", key.id, found.value.identity, key.toolkit, key.capabilities, {
+    const found = await lookupApiKey(env, token);
+    if (!found) return null;
+    const { key } = found;
+    return buildAuthContext(env, "api_key", key.id, found.identity, key.toolkit, key.capabilities, {
       keyId: key.id,
       allowedOrigins: key.allowedOrigins,
       rateLimitPerMinute: key.rateLimitPerMinute,
@@ -82,14 +80,14 @@ export async function authenticateBearer(env: Env, resource: Resource, token: st
   if (!validated || validated.audience !== expected) return null;
   const props = GrantProps.safeParse(validated.props);
   if (!props.success) return null;
-  const identity = await directory.identity(props.data.userId, props.data.orgId);
-  if (!identity.ok) return null; // membership ended since the grant: the token no longer works
-  return buildAuthContext(env, "oauth", `oauth:${validated.clientId}`, identity.value, props.data.toolkit, oauthCapabilities(resource));
+  const identity = await memberIdentity(env, props.data.userId, props.data.orgId);
+  if (!identity) return null; // membership ended since the grant: the token no longer works
+  return buildAuthContext(env, "oauth", `oauth:${validated.clientId}`, identity, props.data.toolkit, oauthCapabilities(resource));
 }
 
 /** Resolves a session cookie value to its live identity. */
 export async function authenticateSession(env: Env, sessionToken: string): Promise<AuthContext | null> {
-  const session = await accountDirectory(env.ACCOUNT_DIRECTORY).readSession(await tokenHash(sessionToken));
-  if (!session.ok) return null;
-  return buildAuthContext(env, "session", session.value.id, session.value.identity, null, ["administer", "approve", "manage-keys", "author-tools"]);
+  const session = await lookupSession(env, sessionToken);
+  if (!session) return null;
+  return buildAuthContext(env, "session", session.id, session.identity, null, ["administer", "approve", "manage-keys", "author-tools"]);
 }

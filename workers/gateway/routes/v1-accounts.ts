@@ -3,13 +3,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { accountDirectory } from "../../../durable-objects/account-directory/client";
 import { InvitationAcceptInput, InvitationSignUpInput, LogInInput, ScopeId, SignUpInput, VerifyInput } from "../../../schemas";
-import { tokenHash } from "../../shared/crypto";
 import { HttpError } from "../../shared/problem";
 import { unwrap } from "../../shared/result";
 import { acceptInvitation, invitationFor, signUpFromInvitation } from "../accounts/invitations";
 import type { SignedIn } from "../accounts/service";
 import { logIn, logOut, signUp, verifySignUp } from "../accounts/service";
 import { clearSessionCookie, csrfToken, readSessionCookie, setSessionCookie } from "../auth/cookies";
+import { switchSessionOrg } from "../auth/credentials";
 import { requireAuth } from "../auth/middleware";
 import { readJson } from "../body";
 import type { AppEnv } from "../env";
@@ -65,7 +65,7 @@ export const v1Accounts = new Hono<AppEnv>()
     if (c.get("auth").principal.kind !== "session" || !token) {
       throw new HttpError(403, "forbidden", "only a signed-in session can switch org; API keys and tokens are bound to one");
     }
-    const switched = unwrap(await accountDirectory(c.env.ACCOUNT_DIRECTORY).switchOrg(await tokenHash(token), orgId));
+    const switched = unwrap(await switchSessionOrg(c.env, token, orgId));
     return c.json({ org: switched.identity.org, role: switched.identity.role });
   })
   .get("/v1/me", requireAuth("v1"), (c) => {
