@@ -13,7 +13,7 @@ export const SourceCreateBody = z
     // `code` names the runs of code mode (`code.<org>.sandbox.run_code`) and `executor` the built-in
     // source of every org (its management actions): no source may take either.
     slug: Slug.refine((slug) => slug !== "code", "is reserved for code runs").refine((slug) => slug !== "executor", "is reserved for the built-in executor source"),
-    kind: SourceKind.refine((kind) => kind !== "executor", "the executor source is built in; every org has one"),
+    kind: SourceKind.refine((kind) => kind !== "executor", "the executor source is built in; every org has one").refine((kind) => kind !== "store", "stores are created with POST /v1/stores"),
     title: z.string().trim().min(1).max(256).optional(),
     config: JsonObject,
     /** Development only: allow loopback http for this source. */

@@ -3,7 +3,7 @@ import { EpochMs, JsonObject, RecordId, ScopeId, Sha256Hex, Slug } from "./commo
 import { AuthTemplate, ToolDefinition } from "./tool";
 
 /** `executor` is the built-in source of every org (its management actions as tools); nobody adds one. */
-export const SourceKind = z.enum(["openapi", "graphql", "mcp", "custom", "executor"]);
+export const SourceKind = z.enum(["openapi", "graphql", "mcp", "custom", "executor", "store"]);
 export type SourceKind = z.infer<typeof SourceKind>;
 
 /**

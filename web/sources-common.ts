@@ -53,11 +53,12 @@ export function mayChange(auth: AuthContext, which: ScopeChoice): boolean {
 
 /**
  * The built-in `executor` source (every org's management actions as tools) is the deployment's, and
- * the `custom` source holds deployed tools: neither is refreshed, removed or re-connected
+ * the `custom` source holds deployed tools, and the `store` source's connections are the scope's
+ * stores (made on the Stores API): none is refreshed, removed or re-connected
  * (catalog/builtin.ts), so their pages offer none of that.
  */
 export function isBuiltIn(source: Source): boolean {
-  return source.kind === "executor" || source.kind === "custom";
+  return source.kind === "executor" || source.kind === "custom" || source.kind === "store";
 }
 
 /** Where a source's tools are described: its URL or endpoint, or "uploaded". Never headers (they are config, not for display). */

@@ -126,7 +126,11 @@ export function sourcesListPage(auth: AuthContext, who: SignedIn, listed: Listed
       ${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : ""}${errorBox(opts.error)}
       ${imported.length ? sourceRows(auth, imported) : html`<p id="no-sources">No sources yet. Add one below.</p>`}
       ${builtIn.map(({ source, review }) =>
-        source.kind === "custom"
+        source.kind === "store"
+          ? html`<p class="store-source">Built in: <a href="/sources/${source.slug}?scope=${whichScope(auth, source.scope)}">${source.title}</a>
+              <code>${source.slug}</code>, ${review.toolCount} tools that read and write your stores (key-value and SQLite), one
+              connection per store, governed like any tool.</p>`
+          : source.kind === "custom"
           ? html`<p class="custom-source">Deployed: <a href="/sources/${source.slug}?scope=${whichScope(auth, source.scope)}">${source.title}</a>
               <code>${source.slug}</code> in ${scopeLabel(auth, whichScope(auth, source.scope))}, ${review.toolCount} tools written as code and kept in git.
               See their history on the <a href="/artifacts?scope=${whichScope(auth, source.scope)}">Artifacts</a> page.</p>`

@@ -33,7 +33,7 @@ describe("OpenAPI source → connection → calls through /v1, with policies, ap
     const res = await api.post("/v1/sources", { slug: "pets", kind: "openapi", config: { url: `${petstore.url}/openapi.json` } });
     expect(res.status).toBe(422);
     expect(String(res.body.detail)).toMatch(/refused|loopback/);
-    expect(((await api.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor")).toEqual([]); // only the built-in executor source
+    expect(((await api.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor" && s.kind !== "store")).toEqual([]); // only the built-in sources
   });
 
   it("imports the OpenAPI description and adds a named connection holding a vault secret", async () => {

@@ -12,10 +12,14 @@ export { DevMailbox } from "../../durable-objects/dev-mailbox";
 export { RateLimiter } from "../../durable-objects/rate-limiter";
 export { RunLedger } from "../../durable-objects/run-ledger";
 export { ScopeCatalog } from "../../durable-objects/scope-catalog";
+export { DataStore } from "../../durable-objects/data-store";
+export { StoreRegistry } from "../../durable-objects/store-registry";
 export { ApprovalWorkflow } from "../../workflows/approval-run";
 export { HealthProbeWorkflow } from "../../workflows/health-probe";
 // The sandbox's one way out (DESIGN §7): a loopback entrypoint, made per code run with its props.
 export { ToolProxy } from "../tool-proxy";
+// Stores ask it whether a subscriber may still read (issue 15).
+export { StoreAccess } from "./stores/access";
 
 const app = createApp();
 

@@ -11,6 +11,7 @@ import { HttpError } from "../shared/problem";
 import { EXECUTOR_SLUG } from "./builtin/executor-manifest";
 import { CUSTOM_SLUG } from "../../durable-objects/scope-catalog/artifacts";
 import { ensureExecutorSource } from "./builtin/executor-seed";
+import { STORE_SLUG } from "./builtin/store-manifest";
 
 export type ResolvedTool = {
   address: ParsedAddress;
@@ -50,7 +51,7 @@ export async function resolveAddress(env: Env, principal: Principal, address: Pa
   if (!inToolset(principal.narrowings, address.address)) throw notFound();
   const depth = principal.chain.findIndex((s) => s.id === address.scope);
   if (depth < 0) throw notFound();
-  if (address.source === EXECUTOR_SLUG) await ensureExecutorSource(env, principal.orgId);
+  if (address.source === EXECUTOR_SLUG || address.source === STORE_SLUG) await ensureExecutorSource(env, principal.orgId);
   // One round trip per scope, all at once: the connection, and the source with the tool at the
   // connection's scope and every outer one (the nearest wins).
   const scopes = principal.chain.slice(0, depth + 1).map((s) => s.id);

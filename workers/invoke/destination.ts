@@ -6,6 +6,7 @@ import { definitionOf } from "./execute";
 import { pluginFor } from "./plugins";
 import { executorDestination } from "./builtin/executor-manifest";
 import { customDestination } from "./custom-tools";
+import { storeDestination } from "./builtin/store-manifest";
 
 /** Never a real destination, so never one a grant covers. */
 const UNKNOWN = "(no destination: no plugin or an invalid config)";
@@ -14,6 +15,7 @@ const UNKNOWN = "(no destination: no plugin or an invalid config)";
 export function destinationFor(kind: SourceKind, config: JsonObject, tool: ToolDefinition): string {
   if (kind === "executor") return executorDestination(tool.name);
   if (kind === "custom") return customDestination(tool.invocation);
+  if (kind === "store") return storeDestination(tool.name);
   const plugin = pluginFor(kind);
   const parsed = plugin?.parseConfig(config);
   return plugin && parsed?.ok ? plugin.destination(tool, parsed.config) : UNKNOWN;

@@ -9,6 +9,7 @@ import { egressFor, upstreamTimeout } from "./egress";
 import { pluginFor } from "./plugins";
 import { executeExecutorTool } from "./builtin/executor-actions";
 import { executeCustomTool } from "./custom-tools";
+import { executeStoreTool } from "./builtin/store-actions";
 import { writeOnlyValues } from "./write-only";
 import type { AuthContext } from "../shared/auth-context";
 import type { StageTimer } from "../shared/timing";
@@ -55,6 +56,7 @@ export async function execute(
   // Write-only arguments (a password, a connection's secret) leave in no result, like a credential.
   const writeOnly = writeOnlyValues(resolved.tool.inputSchema, args);
   if (source.kind === "executor") return executeExecutorTool(env, opts.actor, resolved.tool.name, args, writeOnly);
+  if (source.kind === "store") return scrubExecution(await executeStoreTool(env, resolved, args), writeOnly);
   if (source.kind === "custom") return scrubExecution(await executeCustomTool(env, opts.actor, resolved, args, opts.runId), writeOnly);
   const plugin = pluginFor(source.kind);
   if (!plugin) return { ok: false, status: 501, error: { code: "unsupported_source", message: `no plugin for ${source.kind} sources` } };

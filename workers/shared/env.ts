@@ -5,6 +5,8 @@ import type { DevMailbox } from "../../durable-objects/dev-mailbox";
 import type { RateLimiter } from "../../durable-objects/rate-limiter";
 import type { RunLedger } from "../../durable-objects/run-ledger";
 import type { ScopeCatalog } from "../../durable-objects/scope-catalog";
+import type { DataStore } from "../../durable-objects/data-store";
+import type { StoreRegistry } from "../../durable-objects/store-registry";
 import type { ApprovalParams, HealthProbeParams } from "../../schemas";
 import type { ArtifactsNamespaceLike } from "../gateway/artifacts/cloud-store";
 
@@ -42,6 +44,14 @@ export interface Env {
   /** Routed toolkit calls a scope may make per day (toolkit routes; default 100,000). */
   SCOPE_DAILY_CALLS: string;
   OAUTH_KV: KVNamespace;
+  /** One object per named store (issue 15). */
+  DATA_STORE: DurableObjectNamespace<DataStore>;
+  /** One per scope: its stores' kinds, expiry and usage. */
+  STORE_REGISTRY: DurableObjectNamespace<StoreRegistry>;
+  /** What one scope's stores may hold together, and how many it may have. */
+  STORE_QUOTA_BYTES: string;
+  STORE_QUOTA_ROWS: string;
+  STORE_QUOTA_STORES: string;
   /** Local only (npm start, vitest): the Node git backend of the artifact store (scripts/git-backend.mjs). */
   GIT?: Fetcher;
   /** Cloud only: Cloudflare Artifacts (`[[artifacts]]`), the artifact store's repositories; unused when `GIT` is present. */

@@ -50,7 +50,8 @@ describe("the executor source", () => {
     const outcome = await call(agent, "sources/list", {});
     expect(outcome.kind).toBe("succeeded");
     if (outcome.kind !== "succeeded") return;
-    expect(outcome.value).toMatchObject({ sources: [{ slug: "executor", builtIn: true }] });
+    // The two built-in sources: its management actions, and the tools of the org's stores.
+    expect(outcome.value).toMatchObject({ sources: [{ slug: "executor", builtIn: true }, { slug: "store", builtIn: true }] });
     expect((await runLedger(env.RUN_LEDGER, "org_exread").get(outcome.run.id)).ok).toBe(true);
   });
 

@@ -12,7 +12,7 @@ export function parseArgs<S extends z.ZodType>(schema: S, args: JsonObject): z.i
 
 /** A source as the management tools show it. */
 export function sourceView(s: Source): JsonObject {
-  return { scope: s.scope, slug: s.slug, kind: s.kind, title: s.title, local: s.local, builtIn: s.kind === "executor", updatedAt: new Date(s.updatedAt).toISOString() };
+  return { scope: s.scope, slug: s.slug, kind: s.kind, title: s.title, local: s.local, builtIn: s.kind === "executor" || s.kind === "store", updatedAt: new Date(s.updatedAt).toISOString() };
 }
 
 /** A connection as the management tools show it: whether a secret is set and where it lives, never the secret. */

@@ -55,7 +55,7 @@ export const EXECUTOR_TOOLS: readonly Entry[] = [
 ];
 
 /** A tool's input as JSON Schema: the zod schema's input side, without the dialect marker. */
-function jsonSchema(input: z.ZodType): JsonObject {
+export function jsonSchema(input: z.ZodType): JsonObject {
   const { $schema: _dialect, ...schema } = z.toJSONSchema(input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   return schema as JsonObject;
 }
