@@ -18,6 +18,8 @@ export const AdmissionReasonCode = z.enum([
   "destination_moved",
   /** A code Run: admitted as the caller, since each tool call the code makes is admitted on its own. */
   "code_run",
+  /** A workflow's own Run: fired by its trigger; each step is admitted on its own with its author's authority. */
+  "workflow_run",
 ]);
 export type AdmissionReasonCode = z.infer<typeof AdmissionReasonCode>;
 

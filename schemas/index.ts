@@ -21,3 +21,4 @@ export * from "./toolkit-api";
 export * from "./api";
 export * from "./executor";
 export * from "./artifacts";
+export * from "./workflow-def";

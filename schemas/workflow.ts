@@ -2,7 +2,13 @@ import { z } from "zod";
 import { RecordId, ScopeId } from "./common";
 
 /** What starts an ApprovalWorkflow instance (one per gated Run; instance id = run id). */
-export const ApprovalParams = z.object({ orgId: ScopeId, runId: RecordId, timeoutSeconds: z.number().int().positive() });
+export const ApprovalParams = z.object({
+  orgId: ScopeId,
+  runId: RecordId,
+  timeoutSeconds: z.number().int().positive(),
+  /** A workflow step waiting on this Run: the event sent to its instance once the Run is decided and done. */
+  notify: z.object({ instance: z.string().max(100), event: z.string().max(100) }).optional(),
+});
 export type ApprovalParams = z.infer<typeof ApprovalParams>;
 
 /** The event a decision sends to the Run's workflow. */

@@ -12,6 +12,7 @@ import { v1Catalog } from "./routes/v1-catalog";
 import { v1Code } from "./routes/v1-code";
 import { v1Connections } from "./routes/v1-connections";
 import { v1Stores } from "./routes/v1-stores";
+import { v1Workflows } from "./routes/v1-workflows";
 import { v1Governance } from "./routes/v1-governance";
 import { v1ToolkitApi } from "./routes/v1-toolkit-api";
 import { v1Keys } from "./routes/v1-keys";
@@ -39,6 +40,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", v1Catalog);
   app.route("/", v1Connections);
   app.route("/", v1Stores);
+  app.route("/", v1Workflows);
   // Before the governance routes: toolkit routes answer their own CORS preflight, without credentials.
   app.route("/", v1ToolkitApi);
   app.route("/", v1Governance);

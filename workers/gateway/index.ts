@@ -14,8 +14,10 @@ export { RunLedger } from "../../durable-objects/run-ledger";
 export { ScopeCatalog } from "../../durable-objects/scope-catalog";
 export { DataStore } from "../../durable-objects/data-store";
 export { StoreRegistry } from "../../durable-objects/store-registry";
+export { WorkflowRegistry } from "../../durable-objects/workflow-registry";
 export { ApprovalWorkflow } from "../../workflows/approval-run";
 export { HealthProbeWorkflow } from "../../workflows/health-probe";
+export { UserWorkflow } from "../../workflows/user-workflow";
 // The sandbox's one way out (DESIGN §7): a loopback entrypoint, made per code run with its props.
 export { ToolProxy } from "../tool-proxy";
 // Stores ask it whether a subscriber may still read (issue 15).

@@ -21,8 +21,8 @@ export function approvalTimeoutSeconds(env: Env): number {
 }
 
 /** Starts the durable wait for a gated Run (instance id = run id). */
-export async function startApprovalWorkflow(env: Env, orgId: string, run: Run): Promise<void> {
-  const params: ApprovalParams = { orgId, runId: run.id, timeoutSeconds: approvalTimeoutSeconds(env) };
+export async function startApprovalWorkflow(env: Env, orgId: string, run: Run, notify?: ApprovalParams["notify"]): Promise<void> {
+  const params: ApprovalParams = { orgId, runId: run.id, timeoutSeconds: approvalTimeoutSeconds(env), ...(notify ? { notify } : {}) };
   await env.APPROVAL_RUNS.create({ id: run.id, params });
 }
 

@@ -26,6 +26,8 @@ export type CallRequest = {
   parentRunId?: string | null;
   /** For a call made by running code: the ledger refuses it once the parent stops or its budget is spent. */
   parent?: { maxChildren: number };
+  /** A workflow step: the event its instance gets once a gated call is decided and done. */
+  notify?: { instance: string; event: string };
   /** Marks each stage (resolve, admission, run_record, secret, upstream, run_complete) for Server-Timing. */
   timer?: StageTimer;
 };
@@ -142,7 +144,7 @@ export async function callTool(env: Env, auth: AuthContext, req: CallRequest): P
     const { run: pending, replayed } = await record({ ...run, status: "pending_approval" }, stored);
     // The Run is persisted first; its workflow is the durable wait. If starting it fails, deciding
     // the Run starts it then (approvals.ts), so nothing is lost.
-    if (!replayed) await startApprovalWorkflow(env, principal.orgId, pending).catch(() => undefined);
+    if (!replayed) await startApprovalWorkflow(env, principal.orgId, pending, req.notify).catch(() => undefined);
     return { kind: "pending", run: pending };
   }
   const { run: started, replayed } = await record({ ...run, status: "running", startedAt: run.createdAt }, stored);

@@ -31,6 +31,8 @@ export type CodeRequest = CodeInput & {
   base: string;
   /** `ctx.exports.ToolProxy({ props })`: how the caller makes the sandbox's one way out. */
   toolProxy: (props: ToolProxyProps) => unknown;
+  /** A code step of a workflow: the workflow's Run is this Run's parent. */
+  parentRunId?: string | null;
 };
 
 /** A code Run's address: the reserved `code` source, in the caller's org, connection `sandbox`. */
@@ -83,7 +85,7 @@ export async function runCode(env: Env, auth: AuthContext, req: CodeRequest): Pr
   const input = { code: req.code, timeoutMs: req.timeoutMs };
   const now = Date.now();
   const base: NewRun = {
-    parentRunId: null,
+    parentRunId: req.parentRunId ?? null,
     surface: req.surface,
     principal: { kind: principal.kind, credentialId: principal.credentialId, userId: principal.userId },
     scopeChain: principal.chain.map((s) => s.id),

@@ -7,6 +7,8 @@ import type { RunLedger } from "../../durable-objects/run-ledger";
 import type { ScopeCatalog } from "../../durable-objects/scope-catalog";
 import type { DataStore } from "../../durable-objects/data-store";
 import type { StoreRegistry } from "../../durable-objects/store-registry";
+import type { WorkflowRegistry } from "../../durable-objects/workflow-registry";
+import type { UserWorkflowParams } from "../../workflows/user-workflow/params";
 import type { ApprovalParams, HealthProbeParams } from "../../schemas";
 import type { ArtifactsNamespaceLike } from "../gateway/artifacts/cloud-store";
 
@@ -32,6 +34,10 @@ export interface Env {
   VAULT_KEY: string;
   HEALTH_PROBE: Workflow<HealthProbeParams>;
   APPROVAL_RUNS: Workflow<ApprovalParams>;
+  /** User-defined workflows (issue 15): one instance per firing, driven by workflows/user-workflow. */
+  USER_WORKFLOWS?: Workflow<UserWorkflowParams>;
+  /** One per scope: its live workflows and their triggers. */
+  WORKFLOW_REGISTRY: DurableObjectNamespace<WorkflowRegistry>;
   /** How long a gated Run waits for a decision before it expires (seconds; default 24 h). */
   APPROVAL_TIMEOUT_SECONDS: string;
   LOADER: WorkerLoader;

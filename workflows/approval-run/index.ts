@@ -15,6 +15,24 @@ import type { Env } from "../../workers/shared/env";
  */
 export class ApprovalWorkflow extends WorkflowEntrypoint<Env, ApprovalParams> {
   override async run(event: Readonly<WorkflowEvent<ApprovalParams>>, step: WorkflowStep): Promise<{ status: RunStatus }> {
+    const outcome = await this.#decide(event, step);
+    // A workflow step waits on this Run: tell it (it also re-reads the Run itself now and then, so a
+    // lost event only delays it).
+    const notify = event.payload.notify;
+    if (notify && this.env.USER_WORKFLOWS) {
+      await step.do("notify the waiting workflow", async () => {
+        try {
+          const instance = await this.env.USER_WORKFLOWS!.get(notify.instance);
+          await instance.sendEvent({ type: notify.event, payload: outcome });
+        } catch {
+          // the workflow is gone: nothing waits
+        }
+      });
+    }
+    return outcome;
+  }
+
+  async #decide(event: Readonly<WorkflowEvent<ApprovalParams>>, step: WorkflowStep): Promise<{ status: RunStatus }> {
     const { orgId, runId, timeoutSeconds } = event.payload;
     let decision: DecisionEvent["decision"];
     try {

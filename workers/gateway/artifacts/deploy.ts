@@ -14,6 +14,8 @@ import type { ArtifactCommit } from "./store";
 import { ArtifactConflict, artifactStore, repoForScope } from "./store";
 import type { CheckedSet, CheckedTool } from "./validate";
 import { checkArtifacts, invocationOf } from "./validate";
+import type { NewWebhook, WorkflowDiff, WorkflowPlan } from "./deploy-workflows";
+import { applyWorkflows, planWorkflows } from "./deploy-workflows";
 
 export type ToolEntry = { name: string; sideEffect: string; calls: string[] };
 export type Diff<T> = { added: T[]; changed: T[]; removed: string[]; unchanged: string[] };
@@ -30,6 +32,10 @@ export type DeployRecord = {
   sideEffects: Record<"read" | "write" | "destructive", number>;
   /** Tool patterns the live set could not reach and this one can, and the reverse; tools whose side effect grows. */
   capabilities: { added: string[]; removed: string[]; escalated: Array<{ name: string; from: string; to: string }> };
+  /** Workflows (executor/workflows/*) added, changed, removed, and what fires each (cron, webhook; manual always). */
+  workflows: WorkflowDiff & { triggers: WorkflowPlan["triggers"] };
+  /** Signing secrets of webhooks this deploy created: shown here once, stored sealed. */
+  webhooks: NewWebhook[];
 };
 
 const RANK = { read: 0, write: 1, destructive: 2 } as const;
@@ -76,7 +82,7 @@ function liveCalls(tool: CatalogTool): string[] {
   return parsed.success ? parsed.data.calls : [];
 }
 
-function diffRecord(set: CheckedSet, defs: CatalogToolDefinition[], liveTools: CatalogTool[], liveSkills: Skill[]): Omit<DeployRecord, "check" | "scope" | "live" | "commit"> {
+function diffRecord(set: CheckedSet, defs: CatalogToolDefinition[], liveTools: CatalogTool[], liveSkills: Skill[]): Omit<DeployRecord, "check" | "scope" | "live" | "commit" | "workflows" | "webhooks"> {
   const before = new Map(liveTools.map((t) => [t.name, t]));
   const tools: Diff<ToolEntry> = { added: [], changed: [], removed: [], unchanged: [] };
   const escalated: DeployRecord["capabilities"]["escalated"] = [];
@@ -155,8 +161,9 @@ export async function deploy(env: Env, auth: AuthContext, scopeId: string, req: 
   });
   const defs = await Promise.all(set.tools.map((t, i) => definitionOf(t, authors[i] ?? deployer)));
   const liveCommit = unwrap(live);
-  const record = diffRecord(set, defs, liveTools.ok ? liveTools.value : [], unwrap(liveSkills));
-  if (req.check) return { check: true, scope: scopeId, live: liveCommit, commit: null, ...record };
+  const flows = await planWorkflows(env, auth, scopeId, set.workflows, req.check);
+  const record = { ...diffRecord(set, defs, liveTools.ok ? liveTools.value : [], unwrap(liveSkills)), workflows: { ...flows.diff, triggers: flows.triggers } };
+  if (req.check) return { check: true, scope: scopeId, live: liveCommit, commit: null, ...record, webhooks: [] };
   let commit: ArtifactCommit;
   // "Restores: <id>" is the server's own trailer (rollback); a message cannot claim it.
   const message = [req.message.replace(/^Restores: .*$/gm, "").trim() || "Deploy", ...(req.restores ? [`\nRestores: ${req.restores}`] : [])].join("\n");
@@ -175,7 +182,8 @@ export async function deploy(env: Env, auth: AuthContext, scopeId: string, req: 
   });
   if (!swapped.ok && swapped.error.code === "conflict") throw new HttpError(409, "conflict", swapped.error.message);
   unwrap(swapped);
-  return { check: false, scope: scopeId, live: liveCommit, commit, ...record };
+  await applyWorkflows(env, auth, scopeId, flows, commit.commit);
+  return { check: false, scope: scopeId, live: liveCommit, commit, ...record, webhooks: flows.webhooks };
 }
 
 /** Restores the files of an earlier commit as a new commit that says so, through the same checks. */

@@ -9,11 +9,13 @@ import { ARTIFACT_LIMITS, ArtifactName, DescribedTool, SkillFrontMatter } from "
 import { JSON_LIMITS, describeBreach, scanJsonValue } from "../../../core/json";
 import { validateArguments } from "../../invoke/arguments";
 import { HttpError } from "../../shared/problem";
+import type { CheckedWorkflow } from "./workflows";
+import { WORKFLOW_FILE, checkWorkflowFile } from "./workflows";
 
 export type FileIssue = { path: string; message: string; line?: number; column?: number };
 export type CheckedTool = Described & { file: string; module: string; usesZod: boolean };
 export type CheckedSkill = { name: string; description: string; body: string; public: boolean; file: string };
-export type CheckedSet = { files: Record<string, string>; tools: CheckedTool[]; skills: CheckedSkill[] };
+export type CheckedSet = { files: Record<string, string>; tools: CheckedTool[]; skills: CheckedSkill[]; workflows: CheckedWorkflow[] };
 
 const TOOL_FILE = /^tools\/([^/]+)\.(ts|js|mts|mjs)$/;
 const SKILL_FILE = /^skills\/([^/]+)\/SKILL\.md$/;
@@ -25,7 +27,7 @@ export function normalizePath(path: string): string {
   return path.replace(/^\.?\//, "").replace(/^executor\//, "");
 }
 
-function refuse(status: 409 | 413 | 422, issues: FileIssue[]): never {
+export function refuse(status: 409 | 413 | 422, issues: FileIssue[]): never {
   const first = issues[0];
   const where = first ? `${first.path}${first.line ? `:${first.line}:${first.column ?? 1}` : ""}: ${first.message}` : "the files are invalid";
   const type = status === 413 ? "payload-too-large" : status === 409 ? "conflict" : "validation-failed";
@@ -138,12 +140,21 @@ export async function checkArtifacts(loader: WorkerLoader, raw: Record<string, s
 
   const tools: Compiled[] = [];
   const skills: CheckedSkill[] = [];
+  const workflows: CheckedWorkflow[] = [];
   for (const [file, text] of Object.entries(files)) {
+    const flow = WORKFLOW_FILE.exec(file);
+    if (flow) {
+      const checked = ArtifactName.safeParse(flow[1]).success ? checkWorkflowFile(file, flow[1] ?? "", text, issues) : null;
+      if (!ArtifactName.safeParse(flow[1]).success) issues.push({ path: file, message: `the name '${flow[1] ?? ""}' is not a valid workflow name` });
+      if (checked && workflows.some((w) => w.name === checked.name)) issues.push({ path: file, message: `workflow '${checked.name}' is given twice` });
+      else if (checked) workflows.push(checked);
+      continue;
+    }
     const tool = TOOL_FILE.exec(file);
     const skill = SKILL_FILE.exec(file);
     const name = tool?.[1] ?? skill?.[1] ?? SKILL_EXTRA.exec(file)?.[1];
     if (name === undefined) {
-      issues.push({ path: file, message: "not an artifact: tools are tools/<name>.ts and skills are skills/<name>/SKILL.md" });
+      issues.push({ path: file, message: "not an artifact: tools are tools/<name>.ts, skills are skills/<name>/SKILL.md and workflows are workflows/<name>.yaml" });
       continue;
     }
     const named = ArtifactName.safeParse(name);
@@ -172,7 +183,7 @@ export async function checkArtifacts(loader: WorkerLoader, raw: Record<string, s
   if (checked.length < tools.length) issues.push({ path: "files", message: `${tools.length - checked.length} more tools were not checked: a module did not finish loading` });
   if (tooLarge.length) refuse(413, tooLarge);
   if (issues.length) refuse(422, issues);
-  return { files, tools: checked.filter((t): t is CheckedTool => t !== null && t !== "timeout"), skills };
+  return { files, tools: checked.filter((t): t is CheckedTool => t !== null && t !== "timeout"), skills, workflows };
 }
 
 export function invocationOf(tool: CheckedTool, author: CustomInvocation["author"]): CustomInvocation {

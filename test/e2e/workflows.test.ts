@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { client, signUpWithKey } from "./api";
+import type { Account } from "./api";
+import type { Platform } from "./platform";
+import { freePort, removeDataDir, startPlatform, tempDataDir } from "./platform";
+import { startGithub } from "./upstreams/github-issues";
+import type { GithubStandIn } from "./upstreams/github-issues";
+import { createHmac } from "node:crypto";
+
+type Run = { id: string; address: string; status: string; parentRunId: string | null; surface: string };
+
+/** The 9am workflow: make the table, read the issues, shape them in code, write them in one batch. */
+export function loadIssuesWorkflow(org: string): string {
+  return `description: Every morning at 9, load my GitHub issues into SQLite
+triggers:
+  cron: "0 9 * * *"
+stores:
+  - name: issues
+    kind: sqlite
+steps:
+  - id: schema
+    tool: store.${org}.issues.exec
+    args:
+      sql: CREATE TABLE IF NOT EXISTS issues (number INTEGER PRIMARY KEY, title TEXT NOT NULL, state TEXT NOT NULL, loaded_at TEXT NOT NULL)
+  - id: fetch
+    tool: github.${org}.work.listIssues
+    args: { owner: acme, repo: app, state: open }
+  - id: rows
+    code: "return steps.fetch.output.map((i) => [i.number, i.title, i.state, trigger.firedAt]);"
+  - id: save
+    tool: store.${org}.issues.exec
+    args:
+      sql: INSERT OR REPLACE INTO issues (number, title, state, loaded_at) VALUES (?, ?, ?, ?)
+      rows: \${steps.rows.output}
+`;
+}
+
+// Workflows end to end on a real platform: deployed as artifacts, fired by the (advanced) clock, a
+// signed webhook and by hand; each step a child Run; a platform killed mid-workflow finishes it
+// after restart without running a write step twice.
+describe("workflows and triggers", () => {
+  const TOKEN = "ghp_canary_workflow_7d2e";
+  let platform: Platform;
+  let github: GithubStandIn;
+  let owner: Account;
+  let api: ReturnType<typeof client>;
+  const dataDir = tempDataDir();
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    [platform, github] = await Promise.all([startPlatform({ dataDir, port }), startGithub(TOKEN)]);
+    owner = await signUpWithKey(platform.baseUrl, "workflows-e2e@example.com", ["administer", "approve"]);
+    api = client(platform.baseUrl, owner.key);
+    const added = await api.post("/v1/sources", { slug: "github", kind: "openapi", config: { url: `${github.url}/openapi.json` }, local: true, connection: { name: "work", secret: TOKEN } });
+    expect(added.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await Promise.all([platform?.stop(), github?.close()]);
+    removeDataDir(dataDir);
+  });
+
+  const deploy = (files: Record<string, string>, check = false) => api.post("/v1/artifacts/deploy", { files, check });
+  const runsOf = async (parent: string): Promise<Run[]> => ((await api.get(`/v1/runs?limit=100`)).body.runs as Run[]).filter((r) => r.parentRunId === parent);
+
+  async function finished(name: string, instanceId: string): Promise<{ status: string; output: { result?: unknown } | null }> {
+    let status: { status: string; output: { result?: unknown } | null } = { status: "queued", output: null };
+    await expect
+      .poll(async () => {
+        status = (await api.get(`/v1/workflows/${owner.orgId}/${name}/runs/${instanceId}`)).body as typeof status;
+        return status.status;
+      }, { timeout: 60_000, interval: 250 })
+      .toMatch(/complete|errored|terminated/);
+    return status;
+  }
+
+  it("refuses a definition that names a missing step or tool, a bad cron or a mistyped mapping, deploying nothing", async () => {
+    // What needs no catalog: a schedule that is not one, a reference to a step that does not come before.
+    const bad = {
+      "executor/workflows/broken.yaml": `triggers: { cron: "61 9 * * *" }
+steps:
+  - id: a
+    tool: github.${owner.orgId}.work.listIssues
+    args: { owner: acme, repo: app, state: "\${steps.later.output}" }
+  - id: later
+    code: return 1
+`,
+    };
+    const res = await deploy(bad, true);
+    expect(res.status).toBe(422);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    const paths = (res.body.errors as Array<{ path: string }>).map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(["workflows/broken.yaml#triggers.cron", "workflows/broken.yaml#steps[0].args.state"]));
+    // What the catalog says: a tool that does not exist, an argument of the wrong type, one missing.
+    const typed = await deploy({
+      "executor/workflows/typed.yaml": `steps:\n  - id: a\n    tool: github.${owner.orgId}.work.listIssues\n    args: { owner: 7 }\n  - id: b\n    tool: github.${owner.orgId}.work.noSuchTool\n`,
+    }, true);
+    expect(typed.status).toBe(422);
+    const typedPaths = (typed.body.errors as Array<{ path: string }>).map((e) => e.path);
+    expect(typedPaths).toEqual(expect.arrayContaining(["workflows/typed.yaml#steps[0].args.owner", "workflows/typed.yaml#steps[0].args.repo", "workflows/typed.yaml#steps[1].tool"]));
+    expect((await api.get("/v1/workflows")).body.workflows).toEqual([]);
+    expect((await api.get("/v1/artifacts/history")).body.commits).toEqual([]);
+  });
+
+  it("runs at 9:00 by the clock: each step a child Run of the workflow's Run, the issues in the store", async () => {
+    const res = await deploy({ "executor/workflows/load-issues.yaml": loadIssuesWorkflow(owner.orgId) });
+    expect(res.status).toBe(201);
+    expect(res.body.workflows).toMatchObject({ added: ["load-issues"], triggers: [{ workflow: "load-issues", cron: "0 9 * * *" }] });
+    const shown = (await api.get(`/v1/workflows/${owner.orgId}/load-issues`)).body.workflow as { nextRunAt: string; steps: Array<{ sideEffect: string }> };
+    expect(shown.steps.map((s) => s.sideEffect)).toEqual(["write", "read", "code", "write"]);
+    // Before 9:00 nothing fires; at 9:00 (the clock advanced, never slept) it does.
+    const next = Date.parse(shown.nextRunAt);
+    expect((await api.post("/dev/workflows/tick", { scope: owner.orgId, now: new Date(next - 60_000).toISOString() })).body.started).toEqual([]);
+    const fired = (await api.post("/dev/workflows/tick", { scope: owner.orgId, now: new Date(next).toISOString() })).body.started as string[];
+    expect(fired).toHaveLength(1);
+    const done = await finished("load-issues", fired[0] ?? "");
+    expect(done.status).toBe("complete");
+    const rows = await api.post("/v1/call", { address: `store.${owner.orgId}.issues.query`, arguments: { sql: "SELECT number, title FROM issues ORDER BY number" } });
+    expect(rows.body.result).toMatchObject({ rows: [{ number: 1, title: "Crash on start" }, { number: 2, title: "Docs typo" }] });
+    const parent = ((await api.get(`/v1/runs?limit=100`)).body.runs as Run[]).find((r) => r.address === `workflow.${owner.orgId}.load-issues.run`);
+    expect(parent).toMatchObject({ status: "succeeded", surface: "workflow" });
+    const children = await runsOf(parent?.id ?? "");
+    expect(children.map((r) => r.address).sort()).toEqual([`code.${owner.orgId}.sandbox.run_code`, `github.${owner.orgId}.work.listIssues`, `store.${owner.orgId}.issues.exec`, `store.${owner.orgId}.issues.exec`].sort());
+    expect(children.every((r) => r.status === "succeeded" && r.surface === "workflow")).toBe(true);
+    const state = (await api.get(`/v1/workflows/${owner.orgId}/load-issues`)).body.workflow as { firings: Array<{ kind: string; outcome: string }>; nextRunAt: string };
+    expect(state.firings[0]).toMatchObject({ kind: "cron", outcome: "started" });
+    expect(Date.parse(state.nextRunAt)).toBe(next + 86_400_000);
+    expect(JSON.stringify((await api.get(`/v1/runs?limit=100`)).body)).not.toContain(TOKEN);
+  });
+
+  it("finishes a workflow the platform was killed in the middle of, without running a write step twice", async () => {
+    github.hold();
+    const started = await api.post(`/v1/workflows/${owner.orgId}/load-issues/run`, { payload: { why: "restart test" } });
+    expect(started.status).toBe(202);
+    const instanceId = started.body.instanceId as string;
+    // The first write (the table) is done and the read is in flight: kill everything.
+    await expect.poll(() => github.held(), { timeout: 30_000 }).toBe(1);
+    await platform.kill();
+    github.issues.push({ number: 4, title: "Added while down", state: "open" });
+    github.release();
+    platform = await startPlatform({ dataDir, port });
+    api = client(platform.baseUrl, owner.key);
+    const done = await finished("load-issues", instanceId);
+    expect(done.status).toBe("complete");
+    const rows = await api.post("/v1/call", { address: `store.${owner.orgId}.issues.query`, arguments: { sql: "SELECT count(*) AS n FROM issues" } });
+    expect(rows.body.result).toMatchObject({ rows: [{ n: 3 }] });
+    const runs = (await api.get(`/v1/runs?limit=200`)).body.runs as Run[];
+    const parent = runs.find((r) => r.address === `workflow.${owner.orgId}.load-issues.run` && r.status === "succeeded" && runs.some((c) => c.parentRunId === r.id && c.address.endsWith("listIssues") && c.status !== "succeeded"));
+    const writes = runs.filter((r) => r.parentRunId === (parent?.id ?? "_") && r.address === `store.${owner.orgId}.issues.exec`);
+    expect(writes).toHaveLength(2); // the table once, the rows once
+  });
+
+  it("fires on a signed webhook only; an unsigned or badly signed one is refused and runs nothing", async () => {
+    const hook = `triggers: { webhook: true }\nsteps:\n  - id: note\n    tool: store.${owner.orgId}.issues.exec\n    args:\n      sql: INSERT OR REPLACE INTO issues (number, title, state, loaded_at) VALUES (?, ?, 'open', ?)\n      params: ["\${trigger.payload.number}", "\${trigger.payload.title}", "\${trigger.firedAt}"]\n`;
+    const res = await deploy({ "executor/workflows/load-issues.yaml": loadIssuesWorkflow(owner.orgId), "executor/workflows/on-issue.yaml": hook });
+    expect(res.status).toBe(201);
+    const [created] = res.body.webhooks as Array<{ url: string; secret: string }>;
+    expect(created?.url).toBe(`${platform.baseUrl}/hooks/workflows/${owner.orgId}/on-issue`);
+    const body = JSON.stringify({ number: 9, title: "From a webhook" });
+    const t = Math.floor(Date.now() / 1000);
+    const sign = (secret: string) => `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
+    const post = (signature?: string) => fetch(created?.url ?? "", { method: "POST", headers: { "content-type": "application/json", ...(signature ? { "x-executor-signature": signature } : {}) }, body });
+    expect((await post()).status).toBe(401);
+    expect((await post(sign("whsec_wrong"))).status).toBe(401);
+    const before = ((await api.get(`/v1/workflows/${owner.orgId}/on-issue`)).body.workflow as { firings: unknown[] }).firings;
+    expect(before).toEqual([]);
+    const ok = await post(sign(created?.secret ?? ""));
+    expect(ok.status).toBe(202);
+    const { instanceId } = (await ok.json()) as { instanceId: string };
+    expect((await finished("on-issue", instanceId)).status).toBe("complete");
+    const row = await api.post("/v1/call", { address: `store.${owner.orgId}.issues.query`, arguments: { sql: "SELECT title FROM issues WHERE number = 9" } });
+    expect(row.body.result).toMatchObject({ rows: [{ title: "From a webhook" }] });
+    expect(JSON.stringify((await api.get(`/v1/workflows/${owner.orgId}/on-issue`)).body)).not.toContain(created?.secret ?? "-");
+  });
+});
