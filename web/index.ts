@@ -15,6 +15,7 @@ import { invitationPages } from "./invitations";
 import { membersPage } from "./members";
 import { runsPages } from "./runs";
 import { sourcesPages } from "./sources";
+import { storesPages } from "./stores";
 import { toolsAndGovernancePages } from "./tools-and-governance";
 
 /**
@@ -54,5 +55,6 @@ export const web = new Hono<AppEnv>()
   .route("/", devMailboxPages)
   .route("/", sourcesPages)
   .route("/", artifactsPages)
+  .route("/", storesPages)
   .route("/", connectionsPages)
   .route("/", toolsAndGovernancePages);

@@ -20,6 +20,7 @@ const NAV: Array<[string, string]> = [
   ["/toolkits", "Toolkits"],
   ["/policies", "Policies"],
   ["/artifacts", "Artifacts"],
+  ["/stores", "Stores"],
   ["/runs", "Runs"],
   ["/approvals", "Approvals"],
   ["/api-keys", "API keys"],

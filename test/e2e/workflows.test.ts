@@ -6,34 +6,9 @@ import { freePort, removeDataDir, startPlatform, tempDataDir } from "./platform"
 import { startGithub } from "./upstreams/github-issues";
 import type { GithubStandIn } from "./upstreams/github-issues";
 import { createHmac } from "node:crypto";
+import { loadIssuesWorkflow } from "./workflow-fixtures";
 
 type Run = { id: string; address: string; status: string; parentRunId: string | null; surface: string };
-
-/** The 9am workflow: make the table, read the issues, shape them in code, write them in one batch. */
-export function loadIssuesWorkflow(org: string): string {
-  return `description: Every morning at 9, load my GitHub issues into SQLite
-triggers:
-  cron: "0 9 * * *"
-stores:
-  - name: issues
-    kind: sqlite
-steps:
-  - id: schema
-    tool: store.${org}.issues.exec
-    args:
-      sql: CREATE TABLE IF NOT EXISTS issues (number INTEGER PRIMARY KEY, title TEXT NOT NULL, state TEXT NOT NULL, loaded_at TEXT NOT NULL)
-  - id: fetch
-    tool: github.${org}.work.listIssues
-    args: { owner: acme, repo: app, state: open }
-  - id: rows
-    code: "return steps.fetch.output.map((i) => [i.number, i.title, i.state, trigger.firedAt]);"
-  - id: save
-    tool: store.${org}.issues.exec
-    args:
-      sql: INSERT OR REPLACE INTO issues (number, title, state, loaded_at) VALUES (?, ?, ?, ?)
-      rows: \${steps.rows.output}
-`;
-}
 
 // Workflows end to end on a real platform: deployed as artifacts, fired by the (advanced) clock, a
 // signed webhook and by hand; each step a child Run; a platform killed mid-workflow finishes it

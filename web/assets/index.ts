@@ -4,6 +4,7 @@ import { APP_CSS } from "./app-css";
 import { APP_JS } from "./app-js";
 import { RUNS_CSS } from "./runs-css";
 import { SOURCES_JS } from "./sources-js";
+import { STORES_JS } from "./stores-js";
 import { TOOLKITS_JS } from "./toolkits-js";
 
 /** Every static asset the pages use, by file name. Pages add theirs here (one module each). */
@@ -12,6 +13,7 @@ const ASSETS: Record<string, { type: string; body: string }> = {
   "app.js": { type: "text/javascript; charset=utf-8", body: APP_JS },
   "runs.css": { type: "text/css; charset=utf-8", body: RUNS_CSS },
   "sources.js": { type: "text/javascript; charset=utf-8", body: SOURCES_JS },
+  "stores.js": { type: "text/javascript; charset=utf-8", body: STORES_JS },
   "toolkits.js": { type: "text/javascript; charset=utf-8", body: TOOLKITS_JS },
 };
 
