@@ -37,6 +37,9 @@ export async function readBounded(
     return { ok: false, reason: "too_large" };
   }
   if (message.body === null) return { ok: true, bytes: new Uint8Array(0) };
+  const byob = byobReader(message.body);
+  // A declared length that is not a byte count (RFC 9110 §8.6) only sizes nothing.
+  if (byob !== undefined) return readInto(byob, message.body, Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined, maxBytes, opts);
   const reader = message.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -59,4 +62,54 @@ export async function readBounded(
     offset += chunk.byteLength;
   }
   return { ok: true, bytes };
+}
+
+/**
+ * Byte streams (request and fetch bodies in workerd and Node) are read into one buffer the reader
+ * fills as far as it can: workerd hands a default reader 4 KiB at a time, so GitHub's 13.5 MiB upload
+ * took ~3,400 reads (~80 ms); into a buffer it takes ~40. Anything else is read chunk by chunk.
+ */
+function byobReader(body: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | undefined {
+  try {
+    return body.getReader({ mode: "byob" });
+  } catch {
+    return undefined; // not a byte stream
+  }
+}
+
+/** The first buffer holds the declared length, but never more than this before any byte arrived. */
+const FIRST_BUFFER_MAX = 1024 * 1024;
+const FIRST_BUFFER_UNDECLARED = 64 * 1024;
+
+async function readInto(
+  reader: ReadableStreamBYOBReader,
+  body: ReadableStream<Uint8Array>,
+  declared: number | undefined,
+  maxBytes: number,
+  opts: BoundedOptions,
+): Promise<BoundedBody> {
+  // One byte over the limit is room enough to see that a body is over it.
+  const cap = maxBytes + 1;
+  let buffer = new Uint8Array(Math.min(declared === undefined ? FIRST_BUFFER_UNDECLARED : declared + 1, FIRST_BUFFER_MAX, cap));
+  let size = 0;
+  for (;;) {
+    if (size === buffer.byteLength) {
+      // Doubling: what is held stays under twice what arrived (plus the first buffer), never over `cap`.
+      const grown = new Uint8Array(Math.min(buffer.byteLength * 2, cap));
+      grown.set(buffer);
+      buffer = grown;
+    }
+    // The read transfers the buffer: its bytes come back in `value`, over the same memory.
+    const { done, value } = await reader.read(new Uint8Array(buffer.buffer, size, buffer.byteLength - size));
+    if (value === undefined) throw new TypeError("the body stream was cancelled while it was read");
+    buffer = new Uint8Array(value.buffer);
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      reader.releaseLock();
+      await discard(body.getReader(), size, opts.drainUpTo);
+      return { ok: false, reason: "too_large" };
+    }
+  }
+  return { ok: true, bytes: buffer.subarray(0, size) };
 }

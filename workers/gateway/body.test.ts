@@ -75,3 +75,41 @@ describe("JSON depth limits in workerd", () => {
     for (const limit of Object.values(JSON_LIMITS)) expect(limit.depth * 4).toBeLessThanOrEqual(survives);
   });
 });
+
+describe("readJson UTF-8 decoding", () => {
+  // The body is decoded 64 KiB at a time: every check below also holds across the pieces' seams.
+  const bytesPost = (bytes: Uint8Array): Request => new Request("http://gw/call", { method: "POST", body: bytes, headers: { "content-type": "application/json" } });
+  const encoded = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const echo = (): Hono<AppEnv> => {
+    const app = new Hono<AppEnv>();
+    installErrorModel(app);
+    app.post("/call", async (c) => c.json(await readJson(c, z.object({ text: z.string() }), 4 * 1024 * 1024)));
+    return app;
+  };
+
+  it("keeps characters that straddle the seams between pieces, in a body of many pieces", async () => {
+    // Each "€😀" is 7 bytes, so its sequences fall across every 64 KiB boundary at some offset.
+    const text = "€😀".repeat(100_000);
+    const res = await echo().request(bytesPost(encoded(JSON.stringify({ text }))));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { text: string }).text).toBe(text);
+  });
+
+  it("drops a leading byte order mark", async () => {
+    const body = encoded(`\uFEFF${JSON.stringify({ text: "x".repeat(200_000) })}`);
+    expect((await echo().request(bytesPost(body))).status).toBe(200);
+  });
+
+  it("answers 400 for a malformed sequence deep inside a large body, and for one cut off at its end", async () => {
+    const valid = encoded(JSON.stringify({ text: "a".repeat(300_000) }));
+    const broken = valid.slice();
+    broken[200_000] = 0xff; // never valid in UTF-8
+    const res = await echo().request(bytesPost(broken));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toBe("request body is not valid UTF-8");
+    const cut = new Uint8Array([...encoded(`{"text":"${"a".repeat(70_000)}`), 0xe2, 0x82]); // "€" without its last byte
+    const unfinished = await echo().request(bytesPost(cut));
+    expect(unfinished.status).toBe(400);
+    expect(((await unfinished.json()) as { detail: string }).detail).toBe("request body is not valid UTF-8");
+  });
+});
