@@ -4,6 +4,7 @@ import { newId } from "../../core/ids";
 import { canonicalJson } from "../../core/evidence";
 import type { AuthTemplate, CatalogToolDefinition, Result, Source, SourceInput } from "../../schemas";
 import { fail, ok } from "../../schemas";
+import { rowInserter } from "./bulk-insert";
 import { firstGrant, refreshGrant, reviewGrant, untouched } from "./grants";
 import type { CatalogTool } from "./rows";
 import { sourceFromRow, toolFromRow } from "./rows";
@@ -102,6 +103,7 @@ export function syncTools(
     db.select().from(tools).where(eq(tools.sourceId, source.id)).all().map((t) => [t.name, t] as const),
   );
   const report: ToolSyncReport = { added: [], changed: [], moved: [], removed: [], unchanged: 0 };
+  const insertTool = rowInserter(sql, tools);
   db.transaction((tx) => {
     for (const d of definitions) {
       const prior = existing.get(d.name);
@@ -120,7 +122,7 @@ export function syncTools(
         const grant = firstImport
           ? firstGrant(d, manifest.authFingerprint)
           : { status: "awaiting_review", grantedHash: null, grantedDestination: null, grantedAuth: null };
-        tx.insert(tools).values({ sourceId: source.id, name: d.name, ...values, ...grant, createdAt: now }).run();
+        insertTool({ sourceId: source.id, name: d.name, ...values, ...grant, createdAt: now });
         indexTool(sql, slug, d);
         continue;
       }
