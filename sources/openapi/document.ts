@@ -5,6 +5,7 @@ import { PluginError } from "../types";
 import type { SourceContext } from "../types";
 import type { OpenApiConfig } from "./config";
 import { isObject } from "./json";
+import { withoutUnreachableSchemas } from "./prune";
 import { decodeText, readBounded } from "./read-body";
 import { parseYamlDocument } from "./yaml";
 
@@ -65,7 +66,8 @@ export function parseDocument(text: string): JsonObject {
   }
   const version = checkVersion(value);
   const trimmed = trim(value);
-  const upgraded = version === "3.1" ? trimmed : upgradeTo31(trimmed, version);
+  // The upgrade copies what it is given: a 3.0 document gives it only the schemas tools can reach.
+  const upgraded = version === "3.1" ? trimmed : upgradeTo31(version === "3.0" ? withoutUnreachableSchemas(trimmed) : trimmed, version);
   checkPaths(upgraded);
   return upgraded;
 }
