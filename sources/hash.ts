@@ -1,9 +1,13 @@
 import { hashValue } from "../core/evidence";
+import type { SharedTexts } from "../core/evidence";
 import type { SourceManifest, ToolDefinition } from "../schemas";
 
-/** A tool definition's hash: SHA-256 over the canonical JSON of everything but the hash itself. */
-export async function withHash(definition: Omit<ToolDefinition, "hash">): Promise<ToolDefinition> {
-  return { ...definition, hash: await hashValue(definition) };
+/**
+ * A tool definition's hash: SHA-256 over the canonical JSON of everything but the hash itself.
+ * A plugin whose definitions share schema objects passes one SharedTexts for the whole manifest.
+ */
+export async function withHash(definition: Omit<ToolDefinition, "hash">, shared?: SharedTexts): Promise<ToolDefinition> {
+  return { ...definition, hash: await hashValue(definition, shared) };
 }
 
 /** The manifest's hash: over the sorted tool hashes and the auth templates. */

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { isDomainError } from "../errors";
-import { canonicalJson } from "./canonical-json";
+import { SharedTexts, canonicalJson } from "./canonical-json";
 
 function refusal(value: unknown): string | undefined {
   try {
@@ -106,5 +106,28 @@ describe("canonicalJson (RFC 8785)", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic["self"] = cyclic;
     expect(refusal(cyclic)).toBe("$.self");
+  });
+
+  describe("with SharedTexts", () => {
+    it("gives the same text as without, for values sharing objects in any arrangement", () => {
+      fc.assert(
+        fc.property(fc.array(fc.jsonValue(), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (parts, picks) => {
+          // Values made of the same part objects, placed in different spots, canonicalized one after another.
+          const values = picks.map((pick, i) => ({ [`k${i}`]: parts[pick % parts.length], nested: [parts[(pick + 1) % parts.length], { again: parts[pick % parts.length] }] }));
+          const shared = new SharedTexts();
+          for (const value of values) expect(canonicalJson(value, shared)).toBe(canonicalJson(value));
+        }),
+      );
+    });
+
+    it("still names where a refused value is, and still refuses a cycle", () => {
+      const shared = new SharedTexts();
+      const part = { ok: [1, 2] };
+      expect(canonicalJson({ a: part, b: part }, shared)).toBe('{"a":{"ok":[1,2]},"b":{"ok":[1,2]}}');
+      expect(() => canonicalJson({ c: part, d: [Number.NaN] }, shared)).toThrow("value at $.d[0] is NaN");
+      const cyclic: Record<string, unknown> = { part };
+      cyclic["self"] = cyclic;
+      expect(() => canonicalJson(cyclic, shared)).toThrow("value at $.self is a reference cycle");
+    });
   });
 });

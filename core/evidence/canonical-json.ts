@@ -10,10 +10,21 @@ import { DomainError } from "../errors";
  * well-formed JSON.stringify does, instead of being refused, so hashing any JSON.parse output never fails.
  * For I-JSON input the output is byte-identical to JCS.
  */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, shared?: SharedTexts): string {
   const out: string[] = [];
-  write(value, "$", new Set<object>(), out);
+  write(value, "$", new Set<object>(), out, shared);
   return out.join("");
+}
+
+/**
+ * For canonicalizing many values that share objects (the tools of one manifest share their `$defs`
+ * schemas): an object met a second time is canonicalized once more and its text kept, so every later
+ * meeting copies the text instead of sorting and writing the object again. The output is unchanged.
+ * Only for values nobody mutates while the cache is in use: a kept text is never checked again.
+ */
+export class SharedTexts {
+  readonly texts = new WeakMap<object, string>();
+  readonly seen = new WeakSet<object>();
 }
 
 function refuse(path: string, what: string): never {
@@ -22,7 +33,7 @@ function refuse(path: string, what: string): never {
   });
 }
 
-function write(value: unknown, path: string, stack: Set<object>, out: string[]): void {
+function write(value: unknown, path: string, stack: Set<object>, out: string[], shared: SharedTexts | undefined): void {
   switch (typeof value) {
     case "string":
       out.push(JSON.stringify(value));
@@ -41,10 +52,26 @@ function write(value: unknown, path: string, stack: Set<object>, out: string[]):
         return;
       }
       if (stack.has(value)) refuse(path, "is a reference cycle");
+      if (shared !== undefined) {
+        const text = shared.texts.get(value);
+        if (text !== undefined) {
+          out.push(text);
+          return;
+        }
+      }
+      // Only objects met before are kept: most are met once, and joining each one's text would cost more.
+      const keep = shared !== undefined && shared.seen.has(value);
+      if (shared !== undefined && !keep) shared.seen.add(value);
+      const start = out.length;
       stack.add(value);
-      if (Array.isArray(value)) writeArray(value, path, stack, out);
-      else writeObject(value, path, stack, out);
+      if (Array.isArray(value)) writeArray(value, path, stack, out, shared);
+      else writeObject(value, path, stack, out, shared);
       stack.delete(value);
+      if (keep) {
+        const text = out.splice(start).join("");
+        shared?.texts.set(value, text);
+        out.push(text);
+      }
       return;
     default:
       // undefined (top level or in an array), function, symbol, bigint.
@@ -52,17 +79,17 @@ function write(value: unknown, path: string, stack: Set<object>, out: string[]):
   }
 }
 
-function writeArray(items: readonly unknown[], path: string, stack: Set<object>, out: string[]): void {
+function writeArray(items: readonly unknown[], path: string, stack: Set<object>, out: string[], shared: SharedTexts | undefined): void {
   out.push("[");
   // Index loop, not forEach: holes in a sparse array read as undefined and are refused, not skipped.
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out.push(",");
-    write(items[i], `${path}[${i}]`, stack, out);
+    write(items[i], `${path}[${i}]`, stack, out, shared);
   }
   out.push("]");
 }
 
-function writeObject(value: object, path: string, stack: Set<object>, out: string[]): void {
+function writeObject(value: object, path: string, stack: Set<object>, out: string[], shared: SharedTexts | undefined): void {
   const tag = Object.prototype.toString.call(value);
   // Date, Map, Set, typed arrays …: JSON.stringify would emit {} or call toJSON; make the caller decide.
   if (tag !== "[object Object]") refuse(path, `is a ${tag.slice(8, -1)}, not a plain object`);
@@ -75,7 +102,7 @@ function writeObject(value: object, path: string, stack: Set<object>, out: strin
     if (!first) out.push(",");
     first = false;
     out.push(JSON.stringify(key), ":");
-    write(member, `${path}.${key}`, stack, out);
+    write(member, `${path}.${key}`, stack, out, shared);
   }
   out.push("}");
 }

@@ -1,8 +1,9 @@
 import { isDomainError } from "../errors";
 import { canonicalJson } from "./canonical-json";
+import type { SharedTexts } from "./canonical-json";
 import { sha256HexSync } from "./sha256";
 
-export { canonicalJson } from "./canonical-json";
+export { SharedTexts, canonicalJson } from "./canonical-json";
 
 /** Lowercase hex SHA-256 of the UTF-8 bytes of `text` (WebCrypto: same in workerd and Node 22). */
 export async function sha256Hex(text: string): Promise<string> {
@@ -12,9 +13,12 @@ export async function sha256Hex(text: string): Promise<string> {
   return hex;
 }
 
-/** The hash of a JSON value, independent of key order (input hashes, tool definition hashes). */
-export async function hashValue(value: unknown): Promise<string> {
-  return sha256Hex(canonicalJson(value));
+/**
+ * The hash of a JSON value, independent of key order (input hashes, tool definition hashes).
+ * `shared` speeds up hashing many values that share objects (canonical-json.ts), same hashes.
+ */
+export async function hashValue(value: unknown, shared?: SharedTexts): Promise<string> {
+  return sha256Hex(canonicalJson(value, shared));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { SharedTexts } from "../../core/evidence";
 import type { JsonObject, SourceManifest, ToolDefinition } from "../../schemas";
 import { MAX_SOURCE_TOOLS } from "../../schemas";
 import { withHash } from "../hash";
@@ -30,10 +31,12 @@ export async function resolveTools(config: OpenApiConfig, ctx: SourceContext): P
   }
   const names = uniqueNames(sites.map(candidateName));
   const build = { root, registry: new SchemaRegistry(root), config, documentUrl: url };
+  // The registry's schemas are shared by the tools and never mutated (schemas.ts): canonicalized once.
+  const shared = new SharedTexts();
 
   const tools: ToolDefinition[] = [];
   for (const [i, site] of sites.entries()) {
-    tools.push(await withHash(buildTool(names[i] ?? "_", site, build)));
+    tools.push(await withHash(buildTool(names[i] ?? "_", site, build), shared));
     if (tools.length % PROGRESS_EVERY === 0) ctx.progress?.(tools.length);
   }
   if (tools.length % PROGRESS_EVERY !== 0) ctx.progress?.(tools.length);
