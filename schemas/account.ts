@@ -50,7 +50,7 @@ export type ToolkitRef = z.infer<typeof ToolkitRef>;
  * only what was granted to it when it was minted.
  */
 /** `author-tools`: write custom tools and skills into one's own user scope over MCP (author_tool, create_skill). */
-export const CredentialCapability = z.enum(["approve", "administer", "manage-keys", "author-tools"]);
+export const CredentialCapability = z.enum(["approve", "administer", "manage-keys", "author-tools", "trigger-register"]);
 export type CredentialCapability = z.infer<typeof CredentialCapability>;
 
 export const ApiKeyInput = z
@@ -59,7 +59,7 @@ export const ApiKeyInput = z
     toolkit: ToolkitRef.nullable().default(null),
     capabilities: z
       .array(CredentialCapability)
-      .max(4)
+      .max(CredentialCapability.options.length)
       .default([])
       .transform((list) => [...new Set(list)].sort()),
     /** When the key stops working (epoch ms); null = until revoked. */

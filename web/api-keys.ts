@@ -22,6 +22,7 @@ const KeyForm = z.object({
   administer: z.literal("on").optional(),
   "manage-keys": z.literal("on").optional(),
   "author-tools": z.literal("on").optional(),
+  "trigger-register": z.literal("on").optional(),
   expires: z.enum(EXPIRY_DAYS).default(""),
 });
 
@@ -59,6 +60,7 @@ async function render(env: Env, auth: AuthContext, csrf: string, opts: { created
           <label><input type="checkbox" name="administer"> change sources, connections, policies and toolkits</label>
           <label><input type="checkbox" name="manage-keys"> create and revoke API keys (never broader than itself)</label>
           <label><input type="checkbox" name="author-tools"> write custom tools and skills into your own scope over MCP (they never do more than this key)</label>
+          <label><input type="checkbox" name="trigger-register"> create and run workflows (schedules, webhooks) in your own scope over MCP</label>
           ${auth.identity.role === "owner"
             ? html`<label><input type="checkbox" name="approve"> approve other credentials' calls (give this only to a person's tool, never an agent)</label>`
             : ""}
@@ -91,7 +93,7 @@ export const apiKeysPage = new Hono<AppEnv>()
     return formAction(
       async () => {
         const form = await readForm(c, KeyForm);
-        const capabilities = (["administer", "approve", "manage-keys", "author-tools"] as const).filter((cap) => form[cap] === "on");
+        const capabilities = (["administer", "approve", "manage-keys", "author-tools", "trigger-register"] as const).filter((cap) => form[cap] === "on");
         const expiresAt = form.expires === "" ? null : Date.now() + Number(form.expires) * 86_400_000;
         const { key } = await createApiKey(c.env, auth, { name: form.name, toolkit: form.toolkit, capabilities, expiresAt, allowedOrigins: [], rateLimitPerMinute: null });
         // Post/Redirect/Get: the key rides a one-minute HttpOnly cookie to the next page view, which

@@ -43,7 +43,7 @@ export const NewKey = z.object({
   orgId: ScopeId,
   userId: RecordId,
   toolkit: ToolkitRef.nullable(),
-  capabilities: z.array(CredentialCapability).max(3),
+  capabilities: z.array(CredentialCapability).max(CredentialCapability.options.length),
   expiresAt: EpochMs.nullable(),
   parentKeyId: RecordId.nullable(),
   allowedOrigins: z.array(WebOrigin).max(32),

@@ -134,7 +134,7 @@ describe("OAuth 2.1 authorization code + PKCE, end to end", () => {
     ]);
     // Consent chose "everything you can reach": no toolkit narrowing. A grant for /v1 may approve and
     // administer (the person consented) and author personal tools, but never mint keys (DESIGN invariant 9).
-    expect(body.grant).toEqual({ toolkit: null, capabilities: ["administer", "approve", "author-tools"], narrowings: [] });
+    expect(body.grant).toEqual({ toolkit: null, capabilities: ["administer", "approve", "author-tools", "trigger-register"], narrowings: [] });
   });
 
   it("issues a token for /mcp that answers an MCP initialize request on /mcp", async () => {

@@ -1,3 +1,5 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, signUpWithKey } from "./api";
 import type { Account } from "./api";
@@ -25,7 +27,7 @@ describe("workflows and triggers", () => {
   beforeAll(async () => {
     port = await freePort();
     [platform, github] = await Promise.all([startPlatform({ dataDir, port }), startGithub(TOKEN)]);
-    owner = await signUpWithKey(platform.baseUrl, "workflows-e2e@example.com", ["administer", "approve"]);
+    owner = await signUpWithKey(platform.baseUrl, "workflows-e2e@example.com", ["administer", "approve", "manage-keys", "trigger-register"]);
     api = client(platform.baseUrl, owner.key);
     const added = await api.post("/v1/sources", { slug: "github", kind: "openapi", config: { url: `${github.url}/openapi.json` }, local: true, connection: { name: "work", secret: TOKEN } });
     expect(added.status).toBe(201);
@@ -147,5 +149,36 @@ steps:
     const row = await api.post("/v1/call", { address: `store.${owner.orgId}.issues.query`, arguments: { sql: "SELECT title FROM issues WHERE number = 9" } });
     expect(row.body.result).toMatchObject({ rows: [{ title: "From a webhook" }] });
     expect(JSON.stringify((await api.get(`/v1/workflows/${owner.orgId}/on-issue`)).body)).not.toContain(created?.secret ?? "-");
+  });
+
+  it("creates and runs a workflow over MCP only with the trigger-register capability", async () => {
+    const mint = async (capabilities: string[]) => ((await api.post("/v1/api-keys", { name: `mcp-${capabilities.join("-") || "none"}`, capabilities })).body.key as string);
+    const connect = async (key: string) => {
+      const c = new Client({ name: "workflow-agent", version: "1.0.0" });
+      await c.connect(new StreamableHTTPClientTransport(new URL("/mcp", platform.baseUrl), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
+      return c;
+    };
+    const plain = await connect(await mint([]));
+    expect((await plain.listTools()).tools.map((t) => t.name)).not.toContain("create_workflow");
+    await expect(plain.callTool({ name: "create_workflow", arguments: { name: "x", definition: "steps: []" } })).rejects.toThrow(/unknown tool/);
+    await plain.close();
+
+    const agent = await connect(await mint(["trigger-register"]));
+    expect((await agent.listTools()).tools.map((t) => t.name)).toEqual(expect.arrayContaining(["create_workflow", "run_workflow"]));
+    const bad = await agent.callTool({ name: "create_workflow", arguments: { name: "notes", definition: `steps:\n  - id: a\n    tool: store.${owner.userId}.notes.put\n    args: { value: 1 }\n` } });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toMatch(/steps\[0\]/);
+    const definition = `stores:\n  - { name: notes, kind: kv }\nsteps:\n  - id: save\n    tool: store.${owner.userId}.notes.put\n    args: { key: last, value: "\${trigger.payload}" }\n`;
+    const made = await agent.callTool({ name: "create_workflow", arguments: { name: "notes", definition } });
+    expect(made.isError, JSON.stringify(made.content)).not.toBe(true);
+    const ran = await agent.callTool({ name: "run_workflow", arguments: { name: "notes", payload: { hello: "world" } } });
+    expect(ran.isError, JSON.stringify(ran.content)).not.toBe(true);
+    const instanceId = (ran.structuredContent as { instanceId: string }).instanceId;
+    await expect
+      .poll(async () => (await api.get(`/v1/workflows/${owner.userId}/notes/runs/${instanceId}`)).body.status, { timeout: 60_000, interval: 250 })
+      .toBe("complete");
+    const got = await api.post("/v1/call", { address: `store.${owner.userId}.notes.get`, arguments: { key: "last" } });
+    expect(got.body.result).toMatchObject({ found: true, value: { hello: "world" } });
+    await agent.close();
   });
 });

@@ -7,6 +7,7 @@ const HOW: Record<CredentialCapability, string> = {
   administer: "this needs a person's sign-in, or an API key granted the administer capability",
   "manage-keys": "managing API keys needs a person's sign-in, or an API key granted the manage-keys capability",
   "author-tools": "authoring needs a person's sign-in, or an API key granted the author-tools capability",
+  "trigger-register": "creating or running workflows (and their triggers) needs a person's sign-in, or an API key granted the trigger-register capability",
 };
 
 /**

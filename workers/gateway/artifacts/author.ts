@@ -14,8 +14,8 @@ import { artifactStore, repoForScope } from "./store";
  * caller's own scope holds, and a tool it writes runs with no more than its author's authority.
  * Putting it in the org is a deploy by someone with org write (GET /v1/artifacts/pull gives the files).
  */
-export async function authorFile(env: Env, auth: AuthContext, file: { path: string; text: string }, message: string): Promise<DeployRecord> {
-  requireCapability(auth, "author-tools", "author tools or skills");
+export async function authorFile(env: Env, auth: AuthContext, file: { path: string; text: string }, message: string, capability: "author-tools" | "trigger-register" = "author-tools"): Promise<DeployRecord> {
+  requireCapability(auth, capability, capability === "author-tools" ? "author tools or skills" : "create workflows");
   const scope = auth.identity.user.id;
   const live = unwrap(await scopeCatalog(env.SCOPE_CATALOG, scope).liveArtifacts());
   const files = live ? ((await artifactStore(env).files(repoForScope(scope), live)) ?? {}) : {};

@@ -59,7 +59,7 @@ export async function buildAuthContext(
  */
 function oauthCapabilities(resource: Resource): CredentialCapability[] {
   // Authoring writes only into the person's own user scope, and a tool never exceeds its author.
-  return resource === "v1" ? ["administer", "approve", "author-tools"] : ["approve", "author-tools"];
+  return resource === "v1" ? ["administer", "approve", "author-tools", "trigger-register"] : ["approve", "author-tools", "trigger-register"];
 }
 
 /** Resolves `Authorization: Bearer …` for one resource: an API key, or an OAuth access token bound to it. */
@@ -89,5 +89,5 @@ export async function authenticateBearer(env: Env, resource: Resource, token: st
 export async function authenticateSession(env: Env, sessionToken: string): Promise<AuthContext | null> {
   const session = await lookupSession(env, sessionToken);
   if (!session) return null;
-  return buildAuthContext(env, "session", session.id, session.identity, null, ["administer", "approve", "manage-keys", "author-tools"]);
+  return buildAuthContext(env, "session", session.id, session.identity, null, ["administer", "approve", "manage-keys", "author-tools", "trigger-register"]);
 }

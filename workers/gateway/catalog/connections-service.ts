@@ -9,6 +9,7 @@ import { seal } from "../../invoke/secrets/vault";
 import type { ScopeChoice } from "./scope-access";
 import { requireWholeAuthority, writableScope } from "./scope-access";
 import { assertNotBuiltin } from "./builtin";
+import { ensureExecutorSource } from "../../invoke/builtin/executor-seed";
 
 export type ConnectionRequest = {
   scope: ScopeChoice;
@@ -89,6 +90,8 @@ export async function removeConnection(env: Env, auth: AuthContext, which: Scope
 /** Connections placed in any of the caller's scopes, outer first (visibility is the union, DESIGN §3). */
 export async function listPlacedConnections(env: Env, auth: AuthContext): Promise<Connection[]> {
   requireWholeAuthority(auth);
+  // The built-in sources' connections are part of the view from the first request on.
+  await ensureExecutorSource(env, auth.principal.orgId);
   const lists = await Promise.all(auth.principal.chain.map((s) => scopeCatalog(env.SCOPE_CATALOG, s.id).listConnections()));
   return lists.flatMap((l) => unwrap(l));
 }

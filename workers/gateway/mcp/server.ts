@@ -11,6 +11,7 @@ import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
 import { callTool } from "../../invoke/call";
 import { APPROVER_TOOLS, callApproverTool } from "./approver-tools";
+import { WORKFLOW_TOOLS, callWorkflowTool, mayRegisterTriggers } from "./workflow-tools";
 import { AUTHOR_TOOLS, SKILLS_TOOL, callAuthorTool, mayAuthor, readSkill, skillMarkdown, skillUri, visibleSkills } from "./author-tools";
 import { DIRECT_PAGE_SIZE, directTools } from "./direct";
 import { opaqueErrors } from "./errors";
@@ -65,7 +66,7 @@ export function mcpServer(opts: McpServerOptions): Server {
   );
 
   server.setRequestHandler(ListToolsRequestSchema, opaqueErrors(correlationId, async (request) => {
-    if (mode === "meta") return { tools: [...metaTools(mayRunCode(auth.principal.narrowings)), SKILLS_TOOL, ...(mayAuthor(auth) ? AUTHOR_TOOLS : [])] };
+    if (mode === "meta") return { tools: [...metaTools(mayRunCode(auth.principal.narrowings)), SKILLS_TOOL, ...(mayAuthor(auth) ? AUTHOR_TOOLS : []), ...(mayRegisterTriggers(auth) ? WORKFLOW_TOOLS : [])] };
     if (mode === "approvals") return { tools: APPROVER_TOOLS };
     const offset = cursorOffset(request.params?.cursor);
     const all = await directTools(env, auth.principal);
@@ -82,7 +83,7 @@ export function mcpServer(opts: McpServerOptions): Server {
       return result;
     }
     if (mode === "meta") {
-      const authored = await callAuthorTool(env, auth, name, args);
+      const authored = (await callAuthorTool(env, auth, name, args)) ?? (await callWorkflowTool(env, auth, name, args));
       if (authored) return authored;
       const result = await callMetaTool({ env, auth, inlineChars, base, toolProxy }, name, args);
       if (result === null) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
