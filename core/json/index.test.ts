@@ -105,6 +105,34 @@ describe("scanJsonText", () => {
     );
   });
 
+  it("ends strings exactly where a character-by-character scan does, on any text", () => {
+    // The reference: inside a string a backslash escapes the next character, and a quote ends it.
+    const reference = (text: string, limits: { depth: number; values: number }): ReturnType<typeof scanJsonText> => {
+      let depth = 0;
+      let values = 1;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+          for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+        } else if (c === "{" || c === "[") {
+          if (++depth > limits.depth) return { limit: "depth", max: limits.depth };
+          if (++values > limits.values) return { limit: "values", max: limits.values };
+        } else if (c === "}" || c === "]") depth--;
+        else if (c === ",") {
+          if (++values > limits.values) return { limit: "values", max: limits.values };
+        }
+      }
+      return null;
+    };
+    const text = fc.array(fc.constantFrom('"', "\\", "[", "]", "{", "}", ",", "a"), { maxLength: 60 }).map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 8 }), (t, depth, values) => {
+        expect(scanJsonText(t, { depth, values })).toEqual(reference(t, { depth, values }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("scans text nested 100,000 deep, and stops at the limit", () => {
     expect(scanJsonText(nestedArrays(100_000), depthOnly(64))).toEqual({ limit: "depth", max: 64 });
     expect(scanJsonText(nestedArrays(64), depthOnly(64))).toBeNull();
