@@ -56,7 +56,10 @@ export const storesPages = new Hono<AppEnv>()
       if (!auth.principal.chain.some((s) => s.id === scope)) throw new HttpError(404, "not-found", `no store ${scope}/${name}`);
       const kind = await storeRegistry(c.env.STORE_REGISTRY, scope).kindOf(name);
       if (!kind) throw new HttpError(404, "not-found", `no store ${scope}/${name}`);
-      const asked = Sql.safeParse(c.req.query("sql"));
+      // A query in the link runs as the viewer: only from this site's own pages (a link from elsewhere
+      // could make a victim run, and watch, SQL of someone else's choosing).
+      const site = c.req.header("sec-fetch-site");
+      const asked = site === undefined || site === "same-origin" || site === "none" ? Sql.safeParse(c.req.query("sql")) : Sql.safeParse(undefined);
       let sql = asked.success ? asked.data : "";
       if (kind === "sqlite" && !sql) {
         const tables = await callTool(c.env, auth, { address: `${STORE_SLUG}.${scope}.${name}.query`, args: { sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT 1" }, surface: "web" });

@@ -2,9 +2,9 @@ import { DurableObject, exports } from "cloudflare:workers";
 import type { JsonValue } from "../../schemas";
 import { StoreEngine } from "./engine";
 import type { Budget, StoreMeta, StoreResult, Usage } from "./limits";
-import { Budget as BudgetSchema, KvDelete, KvGet, KvList, KvPut, SqlExec, SqlQuery, StoreMeta as MetaSchema, StoreSearch, storeFail, storeOk, utf8Bytes, LIMITS } from "./limits";
+import { Budget as BudgetSchema, KvDelete, KvGet, KvList, KvPut, SqlExec, SqlQuery, StoreMeta as MetaSchema, StoreSearch, refusesRecursion, storeFail, storeOk, utf8Bytes, LIMITS } from "./limits";
 import type { AccessChecker, Subscription, SubscriptionView } from "./subscriptions";
-import { CLOSE, REAUTHORIZE_MS, SUBSCRIPTION_HEADER, Subscription as SubscriptionSchema, ticketKey, viewKey } from "./subscriptions";
+import { CLOSE, DISTINCT_VIEWS, PER_CREDENTIAL, REAUTHORIZE_MS, SUBSCRIPTION_HEADER, Subscription as SubscriptionSchema, VIEW_BUDGET_MS, ticketKey, viewKey } from "./subscriptions";
 
 type Env = { SCOPE_CATALOG?: DurableObjectNamespace };
 const EMPTY: Usage = { bytes: 0, rows: 0 };
@@ -97,6 +97,8 @@ export class DataStore extends DurableObject<Env> {
     if (!opened.ok) return opened;
     const args = SqlQuery.safeParse(input);
     if (!args.success) return storeFail("invalid_input", args.error.issues[0]?.message ?? "invalid");
+    const recursion = refusesRecursion(args.data.sql);
+    if (recursion) return storeFail("invalid_input", recursion);
     return this.#engine.read(args.data.sql, args.data.params, args.data.limit);
   }
 
@@ -131,7 +133,13 @@ export class DataStore extends DurableObject<Env> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
     const parsed = SubscriptionSchema.safeParse(JSON.parse(request.headers.get(SUBSCRIPTION_HEADER) ?? "null"));
     if (!parsed.success) return new Response("invalid subscription", { status: 400 });
-    if (this.ctx.getWebSockets().length >= LIMITS.subscribers) return new Response("too many subscribers", { status: 429 });
+    const open = this.ctx.getWebSockets();
+    const sub = parsed.data;
+    const mine = open.filter((ws) => (ws.deserializeAttachment() as Subscription | null)?.ticket.credentialId === sub.ticket.credentialId).length;
+    const views = new Set(open.map((ws) => this.ctx.getTags(ws)[0]));
+    if (open.length >= LIMITS.subscribers || mine >= PER_CREDENTIAL) return new Response("too many subscriptions", { status: 429 });
+    if (!views.has(viewKey(sub.view)) && views.size >= DISTINCT_VIEWS) return new Response("too many distinct views of this store; watch one that is already watched, or fewer", { status: 429 });
+    if (sub.view.kind === "query" && refusesRecursion(sub.view.sql)) return new Response("recursive queries cannot be watched", { status: 422 });
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, [viewKey(parsed.data.view)]);
@@ -181,7 +189,12 @@ export class DataStore extends DurableObject<Env> {
     for (const group of byView.values()) {
       const view = (group[0]?.deserializeAttachment() as Subscription | null)?.view;
       if (!view) continue;
+      const started = Date.now();
       const message = JSON.stringify(this.#snapshot(view));
+      if (Date.now() - started > VIEW_BUDGET_MS) {
+        for (const ws of group) end(ws, CLOSE.invalidView, `this view took over ${VIEW_BUDGET_MS} ms to evaluate; watch a cheaper query`);
+        continue;
+      }
       for (const ws of group) {
         try {
           ws.send(message);

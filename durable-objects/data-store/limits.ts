@@ -87,6 +87,14 @@ export const StoreSearch = z.object({
   limit: z.number().int().min(1).max(100).default(20),
 });
 
+/**
+ * Recursive common table expressions can generate rows without end from nothing in the store; a
+ * read (and a live view, re-run on every write) may not use them.
+ */
+export function refusesRecursion(sql: string): string | null {
+  return /\brecursive\b/i.test(sql) ? "recursive queries (WITH RECURSIVE) are not allowed in reads: their cost has no bound" : null;
+}
+
 /** Byte length of a string as UTF-8. */
 export function utf8Bytes(text: string): number {
   return new TextEncoder().encode(text).byteLength;

@@ -43,4 +43,15 @@ describe("store subscriptions", () => {
     expect(JSON.stringify(sub.messages)).not.toContain("secret row");
     expect(sub.messages.at(-1)).toMatchObject({ type: "ended", code: 4403 });
   });
+
+  it("watches a long query (views are tagged by a hash, tags hold 256 characters)", async () => {
+    const store = dataStore(env.DATA_STORE, "org_subtest", "long");
+    expect((await store.exec(meta("long"), { sql: "CREATE TABLE t (a TEXT, b TEXT, c TEXT)" }, budget)).ok).toBe(true);
+    const sql = `SELECT a, b, c FROM t WHERE ${Array.from({ length: 30 }, (_, i) => `a <> 'value number ${i}'`).join(" AND ")}`;
+    expect(sql.length).toBeGreaterThan(600);
+    const sub = await open("long", { ticket: ticket("key_nobody0002"), view: { kind: "query", sql, params: [], limit: 100 } });
+    await expect.poll(() => sub.messages.length).toBe(1);
+    expect(sub.messages[0]).toMatchObject({ type: "snapshot", rows: [] });
+    sub.ws.close();
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SqlParams, LIMITS } from "./limits";
+import { sha256HexSync } from "../../core/evidence/sha256";
 
 /** The request header by which the gateway hands an authorised subscription to its store (never a client's). */
 export const SUBSCRIPTION_HEADER = "x-executor-subscription";
@@ -40,10 +41,16 @@ export const CLOSE = { accessEnded: 4403, storeGone: 4410, invalidView: 4422 } a
 /** How often open subscriptions are re-authorised when nothing is written (ms). */
 export const REAUTHORIZE_MS = 10_000;
 
-/** Subscriptions that watch the same thing share one evaluation per write. */
+/** Subscriptions that watch the same thing share one evaluation per write (a hash: tags are at most 256 characters). */
 export function viewKey(view: SubscriptionView): string {
-  return JSON.stringify(view);
+  return `view:${sha256HexSync(JSON.stringify(view))}`;
 }
+
+/** Subscriptions one credential may hold on a store, and distinct views a store evaluates per write. */
+export const PER_CREDENTIAL = 20;
+export const DISTINCT_VIEWS = 50;
+/** A view whose evaluation takes longer than this is ended (4422): one subscriber cannot slow every write. */
+export const VIEW_BUDGET_MS = 250;
 
 /** Distinct subscribers by credential: each is re-authorised once per round. */
 export function ticketKey(ticket: SubscriberTicket): string {

@@ -23,15 +23,19 @@ export class StoreRegistry extends DurableObject {
   }
 
   /** Records a new store; a live one of the same name is a conflict, an expired one is replaced. */
-  create(input: unknown, createdBy: string, quota: Quota): StoreResult<StoreEntry> {
+  create(input: unknown, createdBy: string, quota: Quota): StoreResult<StoreEntry & { pruned: string[] }> {
     const parsed = MetaSchema.safeParse(input);
     if (!parsed.success) return storeFail("invalid_input", "store metadata is invalid");
+    // Expired stores leave now (the caller removes their connections), so they never pile up.
+    const now = Date.now();
+    const pruned = this.#entries().filter((e) => e.expiresAt !== null && e.expiresAt <= now).map((e) => e.name);
+    for (const name of pruned) this.ctx.storage.kv.delete(`store:${name}`);
     const live = this.list();
     if (live.some((e) => e.name === parsed.data.name)) return storeFail("conflict", `a store named ${parsed.data.name} already exists in this scope`);
     if (live.length >= quota.stores) return storeFail("quota_exceeded", `this scope may hold at most ${quota.stores} stores`);
     const entry: StoreEntry = { ...parsed.data, createdAt: Date.now(), createdBy, usage: { bytes: 0, rows: 0 } };
     this.ctx.storage.kv.put(`store:${entry.name}`, entry);
-    return storeOk(entry);
+    return storeOk({ ...entry, pruned });
   }
 
   /** The store and how much it may grow to: the scope's quota less what the other stores hold. */

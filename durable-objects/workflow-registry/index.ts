@@ -3,8 +3,16 @@ import { Cron } from "croner";
 import type { JsonObject, JsonValue, WorkflowDefinition } from "../../schemas";
 
 /** The authority a workflow runs with: its author's, captured at deploy (like an authored tool's). */
-export type WorkflowAuthor = { userId: string; orgId: string; capabilities: string[]; narrowings: JsonValue[] };
-export type SealedSecret = { id: string; ciphertext: string; iv: string };
+export type WorkflowAuthor = {
+  userId: string;
+  orgId: string;
+  capabilities: string[];
+  narrowings: JsonValue[];
+  /** The toolkit the deploying credential was bound to (a bound author stays bound: never whole authority). */
+  toolkit: string | null;
+  /** The API key that deployed it, to be found live at every step (null: a person's sign-in, live while a member). */
+  apiKey: { id: string; hash: string; shard: number | null } | null;
+};
 
 export type LiveWorkflowEntry = {
   name: string;
@@ -15,8 +23,11 @@ export type LiveWorkflowEntry = {
   commit: string;
   author: WorkflowAuthor;
   sideEffects: Array<"read" | "write" | "destructive" | "code">;
-  /** The webhook's signing secret, sealed by the gateway (this object never holds the vault key). */
-  webhookSecret: SealedSecret | null;
+  /**
+   * The webhook's public id (in its URL); its signing secret is derived from it by the gateway
+   * (HKDF of the vault key), so neither this object nor any record holds the secret.
+   */
+  webhookId: string | null;
 };
 
 /** What a trigger did, newest first (at most 50 kept per workflow). */
@@ -26,6 +37,8 @@ export type TriggerState = { nextAt: number | null; failures: number; backoffUnt
 /** A running instance older than this no longer blocks the next firing (it is presumed lost). */
 const STALE_MS = 6 * 3_600_000;
 const MAX_BACKOFF_MS = 24 * 3_600_000;
+/** How long a webhook signature is remembered: twice the timestamp tolerance, so no replay passes. */
+const REPLAY_WINDOW_MS = 600_000;
 /** How often instances marked running are nudged (see #wake). */
 const WAKE_MS = 15_000;
 
@@ -85,9 +98,15 @@ export class WorkflowRegistry extends DurableObject<{ USER_WORKFLOWS?: Workflow<
    * (firings do not pile up), and not while backing off after failures (1, 2, 4 … minutes, at most
    * a day). A cron firing also moves the schedule to its next time.
    */
-  fire(name: string, kind: Firing["kind"], now: number, instanceId: string): { start: boolean; reason?: string } {
+  fire(name: string, kind: Firing["kind"], now: number, instanceId: string, nonce?: string): { start: boolean; reason?: string } {
     const entry = this.ctx.storage.kv.get<LiveWorkflowEntry>(`wf:${name}`);
     if (!entry) return { start: false, reason: "no such workflow" };
+    if (nonce !== undefined) {
+      // A signed webhook request is accepted once: its signature is remembered while its timestamp could still pass.
+      for (const [key, at] of this.ctx.storage.kv.list<number>({ prefix: "seen:" })) if (now - at > REPLAY_WINDOW_MS) this.ctx.storage.kv.delete(key);
+      if (this.ctx.storage.kv.get(`seen:${nonce}`) !== undefined) return { start: false, reason: "this signed request was already received" };
+      this.ctx.storage.kv.put(`seen:${nonce}`, now);
+    }
     const state = this.#state(name);
     if (kind === "cron") state.nextAt = nextFire(entry.definition, now);
     let reason: string | undefined;

@@ -29,7 +29,7 @@ describe("the 9am scenario: a workflow, a live page and an agent over one store"
     page = signed.page;
     // The person mints a key for their scripts from the signed-in page's session.
     const csrf = (await page.locator("meta[name=csrf-token]").getAttribute("content")) ?? "";
-    const minted = await page.request.post("/v1/api-keys", { headers: { "x-csrf-token": csrf }, data: { name: "scripts", capabilities: ["administer"] } });
+    const minted = await page.request.post("/v1/api-keys", { headers: { "x-csrf-token": csrf }, data: { name: "scripts", capabilities: ["administer", "trigger-register"] } });
     expect(minted.status()).toBe(201);
     key = ((await minted.json()) as { key: string }).key;
     org = ((await client(platform.baseUrl, key).get("/v1/me")).body as { org: { id: string } }).org.id;

@@ -133,7 +133,7 @@ steps:
     const res = await deploy({ "executor/workflows/load-issues.yaml": loadIssuesWorkflow(owner.orgId), "executor/workflows/on-issue.yaml": hook });
     expect(res.status).toBe(201);
     const [created] = res.body.webhooks as Array<{ url: string; secret: string }>;
-    expect(created?.url).toBe(`${platform.baseUrl}/hooks/workflows/${owner.orgId}/on-issue`);
+    expect(created?.url).toMatch(new RegExp(`^${platform.baseUrl}/hooks/workflows/${owner.orgId}/on-issue/whk_[0-9a-z]+$`));
     const body = JSON.stringify({ number: 9, title: "From a webhook" });
     const t = Math.floor(Date.now() / 1000);
     const sign = (secret: string) => `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
@@ -142,9 +142,17 @@ steps:
     expect((await post(sign("whsec_wrong"))).status).toBe(401);
     const before = ((await api.get(`/v1/workflows/${owner.orgId}/on-issue`)).body.workflow as { firings: unknown[] }).firings;
     expect(before).toEqual([]);
-    const ok = await post(sign(created?.secret ?? ""));
+    const signed = sign(created?.secret ?? "");
+    const ok = await post(signed);
     expect(ok.status).toBe(202);
     const { instanceId } = (await ok.json()) as { instanceId: string };
+    // The same signed request again is a replay: refused, nothing started.
+    expect((await post(signed)).status).toBe(409);
+    // Another id for the same workflow, or a huge body, is refused before anything is looked up.
+    const other = (created?.url ?? "").replace(/whk_[0-9a-z]+$/, "whk_00000000000000000000000000000000");
+    expect((await fetch(other, { method: "POST", headers: { "content-type": "application/json", "x-executor-signature": signed }, body })).status).toBe(401);
+    const huge = "x".repeat(300 * 1024);
+    expect((await fetch(created?.url ?? "", { method: "POST", headers: { "x-executor-signature": sign("whsec_x") }, body: huge })).status).toBe(413);
     expect((await finished("on-issue", instanceId)).status).toBe("complete");
     const row = await api.post("/v1/call", { address: `store.${owner.orgId}.issues.query`, arguments: { sql: "SELECT title FROM issues WHERE number = 9" } });
     expect(row.body.result).toMatchObject({ rows: [{ title: "From a webhook" }] });
@@ -180,5 +188,52 @@ steps:
     const got = await api.post("/v1/call", { address: `store.${owner.userId}.notes.get`, arguments: { key: "last" } });
     expect(got.body.result).toMatchObject({ found: true, value: { hello: "world" } });
     await agent.close();
+  });
+
+  it("never lends a workflow more than its deploying credential has: capability, toolkit, liveness", async () => {
+    const mint = async (capabilities: string[], toolkit?: string) => {
+      const res = await api.post("/v1/api-keys", { name: `k-${Math.random().toString(36).slice(2, 8)}`, capabilities, ...(toolkit ? { toolkit } : {}) });
+      expect(res.status, res.text).toBe(201);
+      return { key: res.body.key as string, id: (res.body.apiKey as { id: string }).id };
+    };
+    const definition = (step: string, stores = "") => `${stores}steps:\n  - id: a\n    tool: ${step}\n`;
+    // Placing a trigger needs trigger-register on /v1 too, not only over MCP.
+    const adminOnly = await mint(["administer"]);
+    const refused = await client(platform.baseUrl, adminOnly.key).post("/v1/artifacts/deploy", { scope: "user", files: { "executor/workflows/sneaky.yaml": definition(`executor.${owner.orgId}.platform.runs/list`) } });
+    expect(refused.status).toBe(403);
+
+    // A toolkit-bound author: its workflow stays bound (a whole-authority action fails inside it too),
+    // and it cannot have a workflow make stores it could not make itself.
+    expect((await api.post("/v1/toolkits", { slug: "runs-agent", title: "Runs agent", tools: [], patterns: ["executor.*.*.runs/*"] })).status).toBe(201);
+    const bound = await mint(["trigger-register"], `${owner.orgId}/runs-agent`);
+    const asBound = client(platform.baseUrl, bound.key);
+    expect((await asBound.post("/v1/call", { address: `executor.${owner.orgId}.platform.runs/list`, arguments: {} })).status).toBe(403);
+    // Over MCP (where a bound key may author into its own scope):
+    const agent = new Client({ name: "bound-agent", version: "1.0.0" });
+    await agent.connect(new StreamableHTTPClientTransport(new URL("/mcp", platform.baseUrl), { requestInit: { headers: { authorization: `Bearer ${bound.key}` } } }));
+    const withStore = await agent.callTool({ name: "create_workflow", arguments: { name: "loot", definition: definition(`executor.${owner.orgId}.platform.runs/list`, "stores:\n  - { name: loot, kind: kv }\n") } });
+    expect(withStore.isError).toBe(true);
+    const peekMade = await agent.callTool({ name: "create_workflow", arguments: { name: "peek", definition: definition(`executor.${owner.orgId}.platform.runs/list`) } });
+    expect(peekMade.isError, JSON.stringify(peekMade.content)).not.toBe(true);
+    await agent.close();
+    const peek = await api.post(`/v1/workflows/${owner.userId}/peek/run`, {});
+    expect(peek.status).toBe(202);
+    let done: { status: string; output: { status?: string } | null } = { status: "", output: null };
+    await expect.poll(async () => (done = (await api.get(`/v1/workflows/${owner.userId}/peek/runs/${peek.body.instanceId as string}`)).body as typeof done).status, { timeout: 60_000 }).toBe("complete");
+    expect(done.output?.status).toBe("failed");
+
+    // A workflow set up by a key stops when the key is revoked.
+    const keyed = await mint(["administer", "trigger-register"]);
+    await api.post("/v1/stores", { scope: "user", name: "keyed", kind: "kv" });
+    const made = await client(platform.baseUrl, keyed.key).post("/v1/artifacts/deploy", {
+      scope: "user",
+      files: { "executor/workflows/keyed.yaml": `steps:\n  - id: a\n    tool: store.${owner.userId}.keyed.put\n    args: { key: k, value: 1 }\n` },
+    });
+    expect(made.status, made.text).toBe(201);
+    expect((await api.delete(`/v1/api-keys/${keyed.id}`)).status).toBe(200);
+    const started = await api.post(`/v1/workflows/${owner.userId}/keyed/run`, {});
+    expect(started.status).toBe(202);
+    await expect.poll(async () => (await api.get(`/v1/workflows/${owner.userId}/keyed/runs/${started.body.instanceId as string}`)).body.status, { timeout: 60_000 }).toBe("errored");
+    expect((await api.post("/v1/call", { address: `store.${owner.userId}.keyed.get`, arguments: { key: "k" } })).body.result).toMatchObject({ found: false });
   });
 });

@@ -43,7 +43,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit
   return parsed.data;
 }
 
-async function readLimited(request: Request, limit: number): Promise<string> {
+/** A request body as UTF-8 text, never more than `limit` bytes of it read (413 beyond). */
+export async function readLimited(request: Request, limit: number): Promise<string> {
   const read = await readBounded(request, limit, { drainUpTo: Math.max(DRAIN_UP_TO, limit) });
   if (!read.ok) throw new HttpError(413, "payload-too-large", `request body exceeds ${limit} bytes`);
   try {

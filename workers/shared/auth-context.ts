@@ -12,4 +12,9 @@ export type AuthContext = {
    * and call (approve others' calls, mint keys): see schemas/account.ts CredentialCapability.
    */
   grant: { toolkit: ToolkitRef | null; capabilities: readonly CredentialCapability[]; routes?: RouteLimits };
+  /**
+   * An API key's lookup handle (the hash its shard keeps, and the shard its token names; null:
+   * the directory), so what it set up to run later (a workflow) can ask whether it still works.
+   */
+  apiKey?: { hash: string; shard: number | null };
 };

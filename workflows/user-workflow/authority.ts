@@ -1,8 +1,9 @@
 import { hashValue } from "../../core/evidence";
 import { accountDirectory } from "../../durable-objects/account-directory/client";
+import { credentialShard } from "../../durable-objects/credential-shard/client";
 import { runLedger } from "../../durable-objects/run-ledger/client";
 import type { NewRun } from "../../durable-objects/run-ledger/ledger";
-import type { LiveWorkflowEntry } from "../../durable-objects/workflow-registry";
+import type { LiveWorkflowEntry, WorkflowAuthor } from "../../durable-objects/workflow-registry";
 import type { CredentialCapability, JsonValue, Narrowing, Run, ToolAddress } from "../../schemas";
 import type { AuthContext } from "../../workers/shared/auth-context";
 import type { Env } from "../../workers/shared/env";
@@ -10,16 +11,35 @@ import { unwrap } from "../../workers/shared/result";
 import type { UserWorkflowParams } from "./params";
 
 /**
+ * Whether the API key that deployed a workflow still works (not revoked, not expired, nor its
+ * minter): a workflow is never longer-lived than the credential that set it up. Answers what the
+ * key may do now, so a toolkit or capability taken from it since is taken from the workflow too.
+ */
+async function liveKey(env: Env, key: NonNullable<WorkflowAuthor["apiKey"]>): Promise<{ toolkit: string | null; capabilities: string[] } | null> {
+  const home = key.shard === null ? accountDirectory(env.ACCOUNT_DIRECTORY) : credentialShard(env.CREDENTIAL_SHARD, key.shard);
+  const found = await home.resolveApiKey(key.hash);
+  if (!found.ok || found.value.key.id !== key.id) return null;
+  return { toolkit: found.value.key.toolkit, capabilities: found.value.key.capabilities };
+}
+
+/**
  * The authority a workflow's steps run with: its author's, as captured at deploy (their toolkits
- * and capabilities), as a member of the org today. An author who has left the org runs nothing.
- * The credential is the workflow's own, so its author can still approve its gated steps.
+ * and capabilities), as a member of the org today, and, when a key deployed it, only while that key
+ * still works (narrowed to what it may do now). Otherwise nothing runs. The credential is the
+ * workflow's own, so its author can still approve its gated steps with their sign-in.
  */
 export async function authorContext(env: Env, scope: string, entry: LiveWorkflowEntry): Promise<AuthContext | null> {
-  const identity = await accountDirectory(env.ACCOUNT_DIRECTORY).identity(entry.author.userId, entry.author.orgId);
-  if (!identity.ok) return null;
+  const [identity, key] = await Promise.all([
+    accountDirectory(env.ACCOUNT_DIRECTORY).identity(entry.author.userId, entry.author.orgId),
+    entry.author.apiKey ? liveKey(env, entry.author.apiKey) : Promise.resolve(undefined),
+  ]);
+  if (!identity.ok || key === null) return null;
+  if (key && key.toolkit !== (entry.author.toolkit ?? null)) return null; // rebound since: not the authority deployed
+  const capabilities = entry.author.capabilities.filter((c) => !key || key.capabilities.includes(c)) as CredentialCapability[];
   return {
     identity: identity.value,
-    grant: { toolkit: null, capabilities: entry.author.capabilities as CredentialCapability[] },
+    // A toolkit-bound author stays bound: whole-authority checks (run listings, decisions) refuse it.
+    grant: { toolkit: (entry.author.toolkit ?? null) as AuthContext["grant"]["toolkit"], capabilities },
     principal: {
       kind: "system",
       credentialId: `workflow:${scope}/${entry.name}`,
@@ -57,7 +77,10 @@ export async function recordWorkflowRun(env: Env, auth: AuthContext, params: Use
     artifactVersion: entry.commit,
     admission: {
       outcome: "admit",
-      reason: { code: "workflow_run", message: `Fired by ${params.trigger.kind}; each step is admitted on its own, with the author's authority.` },
+      reason: {
+        code: "workflow_run",
+        message: `Fired by ${params.trigger.kind}${params.requestedBy ? ` (asked by ${params.requestedBy})` : ""}; each step is admitted on its own, with the author's authority.`,
+      },
       rule: null,
       decidingScope: null,
     },

@@ -11,7 +11,7 @@ import type { Env } from "../../workers/shared/env";
 import { HttpError } from "../../workers/shared/problem";
 import { authorContext, recordWorkflowRun } from "./authority";
 import type { MappingContext } from "./mapping";
-import { substitute } from "./mapping";
+import { MappingTooLarge, substitute } from "./mapping";
 import type { UserWorkflowParams } from "./params";
 
 type StepResult = { status: "succeeded"; runId: string | null; output: JsonValue } | { status: "pending"; runId: string } | { status: "failed"; runId: string | null; error: RunError };
@@ -98,7 +98,13 @@ export class UserWorkflow extends WorkflowEntrypoint<Env, UserWorkflowParams> {
       return doJson(step, name, { retries: { limit: 0, delay: 0 }, timeout: "5 minutes" }, async () => bounded(await this.#code(params, entry, parent, def, ctx)));
     }
     const side = entry.sideEffects[i] ?? "write";
-    const args = substitute(def.args as JsonValue, ctx) as Record<string, JsonValue>;
+    let args: Record<string, JsonValue>;
+    try {
+      args = substitute(def.args as JsonValue, ctx) as Record<string, JsonValue>;
+    } catch (error) {
+      if (error instanceof MappingTooLarge) return { status: "failed", runId: null, error: { code: "arguments_too_large", message: error.message } };
+      throw error;
+    }
     const retries = side === "read" ? { limit: 3, delay: "2 seconds" as const, backoff: "exponential" as const } : { limit: 0, delay: 0 };
     const first = await doJson<StepResult>(step, name, { retries, timeout: "10 minutes" }, async () => {
       const auth = await authorContext(this.env, params.scope, entry);

@@ -57,22 +57,35 @@ export function resolveRef(ref: Ref, ctx: MappingContext): JsonValue {
   return ref.field === "firedAt" ? ctx.trigger.firedAt : ctx.trigger.kind;
 }
 
-/** Arguments with every reference replaced: whole references by their value, embedded ones as text. */
-export function substitute(value: JsonValue, ctx: MappingContext): JsonValue {
+/** The most JSON one step's arguments may grow to by substitution (references repeated cannot blow up memory). */
+export const MAX_ARGUMENT_CHARS = 1_048_576;
+
+export class MappingTooLarge extends Error {}
+
+/**
+ * Arguments with every reference replaced: whole references by their value, embedded ones as text.
+ * Throws MappingTooLarge once the values put in exceed MAX_ARGUMENT_CHARS of JSON in all.
+ */
+export function substitute(value: JsonValue, ctx: MappingContext, budget = { left: MAX_ARGUMENT_CHARS }): JsonValue {
+  const spend = (v: JsonValue): JsonValue => {
+    budget.left -= typeof v === "string" ? v.length : JSON.stringify(v).length;
+    if (budget.left < 0) throw new MappingTooLarge(`the step's arguments would be over ${MAX_ARGUMENT_CHARS} characters of JSON once its references are put in`);
+    return v;
+  };
   if (typeof value === "string") {
     const whole = WHOLE.exec(value);
     if (whole) {
       const ref = parseRef(whole[1] ?? "");
-      return "error" in ref ? value : resolveRef(ref, ctx);
+      return "error" in ref ? value : spend(resolveRef(ref, ctx));
     }
     return value.replace(REF, (_m, text: string) => {
       const ref = parseRef(text);
       if ("error" in ref) return "";
-      const v = resolveRef(ref, ctx);
+      const v = spend(resolveRef(ref, ctx));
       return typeof v === "string" ? v : JSON.stringify(v);
     });
   }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, ctx));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, ctx)]));
+  if (Array.isArray(value)) return value.map((v) => substitute(v, ctx, budget));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, ctx, budget)]));
   return value;
 }

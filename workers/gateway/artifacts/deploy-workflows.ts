@@ -4,9 +4,11 @@ import { workflowRegistry } from "../../../durable-objects/workflow-registry/cli
 import { storeRegistry } from "../../../durable-objects/store-registry/client";
 import type { JsonValue } from "../../../schemas";
 import { createStore } from "../../invoke/builtin/store-lifecycle";
-import { seal } from "../../invoke/secrets/vault";
 import type { AuthContext } from "../../shared/auth-context";
+import { requireCapability } from "../../shared/capabilities";
+import { requireWholeAuthority } from "../catalog/scope-access";
 import { randomToken } from "../../shared/crypto";
+import { webhookSecret, webhookUrl } from "../workflows/webhook-keys";
 import { HttpError } from "../../shared/problem";
 import type { Env } from "../env";
 import type { FileIssue } from "./validate";
@@ -27,6 +29,9 @@ function keptAuthor(recorded: WorkflowAuthor | null, deployer: WorkflowAuthor): 
     ...recorded,
     narrowings: [...recorded.narrowings, ...deployer.narrowings.filter((n) => !seen.has(JSON.stringify(n)))],
     capabilities: recorded.capabilities.filter((c) => deployer.capabilities.includes(c)),
+    toolkit: recorded.toolkit ?? deployer.toolkit,
+    // The deployer's key must stay live too: a redeploy by a key makes the workflow depend on it.
+    apiKey: deployer.apiKey ?? recorded.apiKey ?? null,
   };
 }
 
@@ -36,12 +41,24 @@ function keptAuthor(recorded: WorkflowAuthor | null, deployer: WorkflowAuthor): 
  * they are stored only if the deploy lands.
  */
 export async function planWorkflows(env: Env, auth: AuthContext, scope: string, workflows: CheckedWorkflow[], check: boolean): Promise<WorkflowPlan> {
+  const registry = workflowRegistry(env.WORKFLOW_REGISTRY, scope);
+  const live = new Map((await registry.list()).map((w) => [w.name, w]));
+  // Placing something that fires later on its own needs its own capability, on every surface.
+  if (workflows.length > 0 || live.size > 0) requireCapability(auth, "trigger-register", "deploy workflows");
   const issues: FileIssue[] = [];
   const sideEffects = await Promise.all(workflows.map((w) => checkWorkflowCalls(env, auth, scope, w, issues)));
   if (issues.length) refuse(422, issues);
-  const registry = workflowRegistry(env.WORKFLOW_REGISTRY, scope);
-  const live = new Map((await registry.list()).map((w) => [w.name, w]));
-  const deployer: WorkflowAuthor = { userId: auth.principal.userId, orgId: auth.principal.orgId, capabilities: [...auth.grant.capabilities], narrowings: auth.principal.narrowings as unknown as JsonValue[] };
+  // A store a workflow declares is made at deploy: only by whom could make it by hand.
+  const existing = new Set((await storeRegistry(env.STORE_REGISTRY, scope).list()).map((s) => s.name));
+  if (workflows.some((w) => w.definition.stores.some((s) => !existing.has(s.name)))) requireWholeAuthority(auth);
+  const deployer: WorkflowAuthor = {
+    userId: auth.principal.userId,
+    orgId: auth.principal.orgId,
+    capabilities: [...auth.grant.capabilities],
+    narrowings: auth.principal.narrowings as unknown as JsonValue[],
+    toolkit: auth.grant.toolkit,
+    apiKey: auth.principal.kind === "api_key" && auth.apiKey ? { id: auth.principal.credentialId, ...auth.apiKey } : null,
+  };
   const diff: WorkflowDiff = { added: [], changed: [], removed: [], unchanged: [] };
   const webhooks: NewWebhook[] = [];
   const entries: WorkflowPlan["entries"] = [];
@@ -51,14 +68,14 @@ export async function planWorkflows(env: Env, auth: AuthContext, scope: string, 
     if (!prior) diff.added.push(w.name);
     else if (prior.hash !== hash) diff.changed.push(w.name);
     else diff.unchanged.push(w.name);
-    let webhookSecret = w.definition.triggers.webhook ? (prior?.webhookSecret ?? null) : null;
-    if (w.definition.triggers.webhook && !webhookSecret && !check) {
-      const secret = randomToken("whsec");
-      webhookSecret = await seal(env.VAULT_KEY, scope, secret);
-      webhooks.push({ workflow: w.name, url: `${new URL(env.PUBLIC_URL).origin}/hooks/workflows/${scope}/${w.name}`, secret });
+    // A webhook keeps its id (and so its URL and secret) across deploys; a new one is shown once.
+    let webhookId = w.definition.triggers.webhook ? (prior?.webhookId ?? null) : null;
+    if (w.definition.triggers.webhook && !webhookId && !check) {
+      webhookId = randomToken("whk");
+      webhooks.push({ workflow: w.name, url: webhookUrl(env, scope, w.name, webhookId), secret: await webhookSecret(env, scope, w.name, webhookId) });
     }
     const author = keptAuthor(await registry.authorOf(hash), deployer);
-    entries.push({ name: w.name, file: w.file, definition: w.definition, hash, author, sideEffects: sideEffects[i] ?? [], webhookSecret });
+    entries.push({ name: w.name, file: w.file, definition: w.definition, hash, author, sideEffects: sideEffects[i] ?? [], webhookId });
   }
   const names = new Set(workflows.map((w) => w.name));
   diff.removed = [...live.keys()].filter((n) => !names.has(n));

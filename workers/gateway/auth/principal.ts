@@ -4,6 +4,8 @@ import type { CredentialCapability, Identity, Narrowing, Principal, PrincipalKin
 import { GrantProps } from "../../../schemas";
 import type { AuthContext, RouteLimits } from "../../shared/auth-context";
 import type { Env } from "../env";
+import { credentialHome } from "../../../durable-objects/credential-shard/routing";
+import { tokenHash } from "../../shared/crypto";
 import { API_KEY_PREFIX, lookupApiKey, lookupSession, memberIdentity } from "./credentials";
 import type { Resource } from "./oauth";
 import { oauthServer, resourceUrl } from "./oauth";
@@ -68,11 +70,13 @@ export async function authenticateBearer(env: Env, resource: Resource, token: st
     const found = await lookupApiKey(env, token);
     if (!found) return null;
     const { key } = found;
-    return buildAuthContext(env, "api_key", key.id, found.identity, key.toolkit, key.capabilities, {
+    const context = await buildAuthContext(env, "api_key", key.id, found.identity, key.toolkit, key.capabilities, {
       keyId: key.id,
       allowedOrigins: key.allowedOrigins,
       rateLimitPerMinute: key.rateLimitPerMinute,
     });
+    const home = credentialHome(token, API_KEY_PREFIX);
+    return { ...context, apiKey: { hash: await tokenHash(token), shard: home && "shard" in home ? home.shard : null } };
   }
   const expected = resourceUrl(env, resource);
   const validated = await oauthServer(env).validateToken(expected, token, env);

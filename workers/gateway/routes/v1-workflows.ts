@@ -14,7 +14,7 @@ const TickBody = z.object({ scope: z.string().min(1).max(64), now: z.iso.datetim
  * its steps' Runs.
  */
 export const v1Workflows = new Hono<AppEnv>()
-  .post("/hooks/workflows/:scope/:name", webhook)
+  .post("/hooks/workflows/:scope/:name/:id", webhook)
   .use("/v1/workflows", requireAuth("v1"))
   .use("/v1/workflows/*", requireAuth("v1"))
   .use("/dev/workflows/*", requireAuth("v1"))

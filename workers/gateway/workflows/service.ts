@@ -5,6 +5,7 @@ import type { JsonValue } from "../../../schemas";
 import { JsonValue as JsonValueSchema } from "../../../schemas";
 import type { AuthContext } from "../../shared/auth-context";
 import { HttpError } from "../../shared/problem";
+import { requireCapability } from "../../shared/capabilities";
 import type { Env } from "../env";
 import { requireWholeAuthority, writableScope } from "../catalog/scope-access";
 import { startWorkflow } from "./start";
@@ -41,13 +42,21 @@ function heldScope(auth: AuthContext, scope: string): string {
 }
 
 /**
- * Running a workflow acts with its author's authority, so only those who could have placed it may
- * start it by hand: an org's owner (with `administer`) for an org workflow, the person for their own.
+ * Running a workflow acts with its author's authority, so only its author starts it by hand (an
+ * org workflow also needs what placing one in the org needs), with the capability that places
+ * triggers: another owner running it would act as its author.
  */
-function mayRun(auth: AuthContext, scope: string): void {
+function mayRun(auth: AuthContext, scope: string, author: string | null): void {
   heldScope(auth, scope);
+  requireCapability(auth, "trigger-register", "run workflows");
   if (scope === auth.identity.org.id) writableScope(auth, "org");
   else requireWholeAuthority(auth);
+  if (author !== null && author !== auth.principal.userId) throw new HttpError(403, "forbidden", "only the workflow's author may run it by hand: it runs with their authority");
+}
+
+/** Who may see what a run of the workflow produced: its author, or an org owner with whole authority. */
+function maySeeOutput(auth: AuthContext, author: string): boolean {
+  return auth.principal.userId === author || (auth.identity.role === "owner" && auth.grant.toolkit === null);
 }
 
 export async function listWorkflows(env: Env, auth: AuthContext): Promise<JsonValue[]> {
@@ -64,7 +73,10 @@ export async function getWorkflow(env: Env, auth: AuthContext, scope: string, na
 }
 
 export async function runWorkflow(env: Env, auth: AuthContext, scope: string, name: string, payload: JsonValue): Promise<{ instanceId: string }> {
-  mayRun(auth, scope);
+  heldScope(auth, scope);
+  const found = await workflowRegistry(env.WORKFLOW_REGISTRY, scope).get(name);
+  if (!found) throw new HttpError(404, "not-found", `no workflow ${name} in scope ${scope}`);
+  mayRun(auth, scope, found.workflow.author.userId);
   return startWorkflow(env, scope, name, "manual", payload, auth.principal.userId);
 }
 
@@ -75,12 +87,14 @@ export async function instanceStatus(env: Env, auth: AuthContext, scope: string,
   const fired = found?.state.firings.some((f) => f.instanceId === id) || found?.state.running?.instanceId === id;
   if (!found || !fired || !env.USER_WORKFLOWS) throw new HttpError(404, "not-found", `no run ${id} of workflow ${name}`);
   const status = await (await env.USER_WORKFLOWS.get(id)).status();
+  // The output is what the author's authority read: shown to those who may see the author's Runs.
+  if (!maySeeOutput(auth, found.workflow.author.userId)) return { instanceId: id, status: status.status };
   return { instanceId: id, status: status.status, output: (status.output ?? null) as JsonValue, error: status.error ? { name: status.error.name, message: status.error.message } : null };
 }
 
 /** Development only: fires what a scope's schedules have due at `now` (time advanced by the caller, never slept). */
 export async function tickScope(env: Env, auth: AuthContext, scope: string, now: number): Promise<string[]> {
   if (env.EXECUTOR_ENV !== "development") throw new HttpError(404, "not-found", "not found");
-  mayRun(auth, scope);
+  mayRun(auth, scope, null);
   return workflowRegistry(env.WORKFLOW_REGISTRY, scope).tick(now);
 }

@@ -9,11 +9,11 @@ import type { Env } from "../env";
  * created. A firing while the previous instance still runs, or while a failing trigger backs off,
  * is recorded as skipped and answers 409 with the reason, so instances never pile up.
  */
-export async function startWorkflow(env: Env, scope: string, name: string, kind: Firing["kind"], payload: JsonValue, requestedBy: string | null): Promise<{ instanceId: string }> {
+export async function startWorkflow(env: Env, scope: string, name: string, kind: Firing["kind"], payload: JsonValue, requestedBy: string | null, nonce?: string): Promise<{ instanceId: string }> {
   const registry = workflowRegistry(env.WORKFLOW_REGISTRY, scope);
   const instanceId = `wf-${crypto.randomUUID()}`;
   const now = Date.now();
-  const decision = await registry.fire(name, kind, now, instanceId);
+  const decision = await registry.fire(name, kind, now, instanceId, nonce);
   if (!decision.start) {
     if (decision.reason === "no such workflow") throw new HttpError(404, "not-found", `no workflow ${name} in scope ${scope}`);
     throw new HttpError(409, "conflict", `not started: ${decision.reason ?? "refused"}`);

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { workflowRegistry } from "../../../durable-objects/workflow-registry/client";
 import type { JsonValue } from "../../../schemas";
-import { open } from "../../invoke/secrets/vault";
+import { webhookSecret } from "./webhook-keys";
+import { readLimited } from "../body";
 import { safeEqual } from "../../shared/crypto";
 import { HttpError } from "../../shared/problem";
 import type { AppEnv } from "../env";
@@ -26,27 +27,25 @@ export async function signature(secret: string, body: string, t: number): Promis
 const refused = (): HttpError => new HttpError(401, "unauthorized", `a valid ${SIGNATURE_HEADER} header is required (t=<unix seconds>,v1=<HMAC-SHA256 of "<t>.<body>">)`);
 
 /**
- * `POST /hooks/workflows/{scope}/{name}`: the signature is verified before anything runs, and an
- * unknown workflow answers exactly like a bad signature (no way to probe which exist). The body
- * (JSON, or text) becomes the trigger's payload.
+ * `POST /hooks/workflows/{scope}/{name}/{id}`: the signature is verified first, against the secret
+ * derived from the URL, before any object is read; only a valid one looks the workflow up, and an
+ * unknown or replaced webhook answers exactly like a bad signature (no way to probe which exist).
+ * The body (JSON, or text) becomes the trigger's payload.
  */
 export async function webhook(c: Context<AppEnv>): Promise<Response> {
-  const { scope, name } = c.req.param() as { scope: string; name: string };
+  const { scope, name, id } = c.req.param() as { scope: string; name: string; id: string };
   const header = c.req.header(SIGNATURE_HEADER) ?? "";
   const match = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header.trim());
   if (!match) throw refused();
   const t = Number(match[1]);
   if (Math.abs(Date.now() / 1000 - t) > SIGNATURE_TOLERANCE_S) throw refused();
-  const length = Number(c.req.header("content-length") ?? "0");
-  if (length > MAX_BODY) throw new HttpError(413, "payload-too-large", `a webhook body may be at most ${MAX_BODY} bytes`);
-  const body = await c.req.text();
-  if (body.length > MAX_BODY) throw new HttpError(413, "payload-too-large", `a webhook body may be at most ${MAX_BODY} bytes`);
-  if (!/^[a-z][a-z0-9_-]{0,63}$/.test(scope) || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) throw refused();
-  const found = await workflowRegistry(c.env.WORKFLOW_REGISTRY, scope).get(name);
-  const sealed = found?.workflow.definition.triggers.webhook ? found.workflow.webhookSecret : null;
-  if (!sealed) throw refused();
-  const secret = await open(c.env.VAULT_KEY, scope, sealed);
+  if (!/^[a-z][a-z0-9_-]{0,63}$/.test(scope) || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(name) || !/^whk_[0-9a-z]{16,64}$/.test(id)) throw refused();
+  // Never more than MAX_BODY bytes read, whatever the headers say (chunked bodies included).
+  const body = await readLimited(c.req.raw, MAX_BODY);
+  const secret = await webhookSecret(c.env, scope, name, id);
   if (!safeEqual(await hmacHex(secret, `${t}.${body}`), match[2] ?? "")) throw refused();
+  const found = await workflowRegistry(c.env.WORKFLOW_REGISTRY, scope).get(name);
+  if (!found?.workflow.definition.triggers.webhook || found.workflow.webhookId !== id) throw refused();
   let payload: JsonValue = body;
   if ((c.req.header("content-type") ?? "").includes("json")) {
     try {
@@ -55,6 +54,6 @@ export async function webhook(c: Context<AppEnv>): Promise<Response> {
       throw new HttpError(422, "validation-failed", "the body is not JSON", { errors: [{ path: "(body)", message: "not JSON" }] });
     }
   }
-  const started = await startWorkflow(c.env, scope, name, "webhook", payload, null);
+  const started = await startWorkflow(c.env, scope, name, "webhook", payload, null, match[2]);
   return c.json({ started: true, instanceId: started.instanceId }, 202);
 }

@@ -43,6 +43,11 @@ export async function createStore(
   const entry = await registry.create({ scope, name: req.name, kind: req.kind, expiresAt }, createdBy, storeQuota(env));
   if (!entry.ok) throw storeError(entry);
   const catalog = scopeCatalog(env.SCOPE_CATALOG, scope);
+  for (const name of entry.value.pruned) {
+    if (name === req.name) continue;
+    await catalog.deleteConnection(STORE_SLUG, name);
+    await dataStore(env.DATA_STORE, scope, name).drop();
+  }
   // A store of this name that expired may have left its connection (and, before its alarm ran, its
   // data) behind: the new store starts empty either way.
   if ((await catalog.getConnectionSealed(STORE_SLUG, req.name)).ok) await catalog.deleteConnection(STORE_SLUG, req.name);
@@ -52,7 +57,8 @@ export async function createStore(
     await registry.remove(req.name);
     unwrap(made);
   }
-  return entry.value;
+  const { pruned: _pruned, ...made_ } = entry.value;
+  return made_;
 }
 
 /**

@@ -125,4 +125,11 @@ describe("stores", () => {
     const page = await searchVisible(env, a.principal, { query: "run a SQL query on my store", limit: 5, cursor: 0 });
     expect(page.tools.map((t) => t.address)).toContain("store.org_st8.crm.query");
   });
+
+  it("refuses a recursive query, whose cost the store cannot bound", async () => {
+    const a = who("org_st9", "user_st0000009");
+    await createStore(env, "org_st9", "org_st9", { name: "calc", kind: "sqlite" }, "user_st0000009");
+    const endless = await call(a, "org_st9", "calc", "query", { sql: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n" });
+    expect(endless).toMatchObject({ kind: "failed", httpStatus: 422, run: { error: { code: "store_invalid_input" } } });
+  });
 });
