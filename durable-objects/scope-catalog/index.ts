@@ -42,6 +42,8 @@ const SearchInput = z.object({
   limit: z.number().int().min(1).max(1000).default(50),
   offset: z.number().int().min(0).max(100_000).default(0),
 });
+const ScopeSearchInput = SearchInput.extend({ skills: z.boolean().default(false) });
+export type ScopeSearch = { connections: Connection[]; sources: Source[]; hits: SearchHit[]; skills?: Skill[] };
 const SourcePatch = SourceInput.pick({ title: true, config: true, local: true }).partial().strict();
 
 const SealedInput = z.object({
@@ -212,6 +214,28 @@ export class ScopeCatalog extends DurableObject {
       if (!parsed.ok) return parsed;
       const { query, source, limit, offset } = parsed.value;
       return { ok: true, value: searchTools(this.#sql, query, { ...(source ? { source } : {}), limit, offset }) };
+    });
+  }
+
+  /**
+   * What a search needs of this scope in one round trip (issue 13: a DO round trip costs about as
+   * much as the search itself): its connections and sources, which decide what the principal can
+   * address, its ranked hits and, when asked, its skills.
+   */
+  searchScope(input: unknown): Result<ScopeSearch> {
+    return this.#guard((scope) => {
+      const parsed = parseInput(ScopeSearchInput, input);
+      if (!parsed.ok) return parsed;
+      const { query, source, limit, offset, skills } = parsed.value;
+      return {
+        ok: true,
+        value: {
+          connections: conns.listConnections(this.#db, scope),
+          sources: srcs.listSources(this.#db, scope),
+          hits: searchTools(this.#sql, query, { ...(source ? { source } : {}), limit, offset }),
+          ...(skills ? { skills: arts.listSkills(this.#db, scope) } : {}),
+        },
+      };
     });
   }
 

@@ -1,8 +1,13 @@
 import type { JsonObject, SideEffect, ToolStatus } from "../../schemas";
-import { expandAbbreviation, meanings, routeWords, synonyms } from "./vocabulary";
+import type { Candidate } from "./rank";
+import { matchExpressions, nameWords, rankFeatures, rerank } from "./rank";
+import { routeWords } from "./vocabulary";
 
-// Full-text search over this scope's tools (FTS5 table `tools_fts`, migration 0003). Raw SQL: drizzle
-// does not model virtual tables.
+export { nameWords } from "./rank";
+
+// Full-text search over this scope's tools: the FTS5 table `tools_fts` (migrations 0003 and 0012)
+// and its companion `tools_rank` (0012), one row each per tool under the same rowid. Raw SQL:
+// drizzle does not model virtual tables.
 
 export type SearchHit = {
   source: string;
@@ -14,14 +19,6 @@ export type SearchHit = {
   score: number;
 };
 
-/** `repos/list-for-org` → "repos list for org"; `listPets` → "list Pets". */
-export function nameWords(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/[^A-Za-z0-9]+/g, " ")
-    .trim();
-}
-
 function paramNames(schema: JsonObject | null | undefined): string {
   const props = schema?.properties;
   return props && typeof props === "object" && !Array.isArray(props) ? Object.keys(props).map(nameWords).join(" ") : "";
@@ -32,50 +29,75 @@ function titleOf(description: string): string {
   return (description.split("\n")[0] ?? "").slice(0, 200);
 }
 
-const RERANK_POOL = 400;
+/**
+ * Candidates the re-ranker orders (the best by bm25). Each costs a row read and a re-rank (a few
+ * µs); with verbs only ranking (rank.ts), the tool a query is after is rarely deeper than this even
+ * among 11,000 tools (bench/search-scale.ts), and twice the pool cost ~1 ms more per query.
+ */
+const RERANK_POOL = 200;
 
-/** Prefix terms in one FTS5 query, synonyms included. */
-const MAX_TERMS = 40;
+/**
+ * bm25 weights by column of `tools_fts` (migration 0012): source and name are not indexed; then
+ * name words, title, route, parameter names, description.
+ */
+const BM25 = "bm25(tools_fts, 0, 0, 10.0, 6.0, 8.0, 3.0, 1.0)";
 
-/** Words that carry no meaning for finding a tool; left out of queries so they don't swamp ranking. */
-const STOP_WORDS = new Set(["a", "an", "the", "to", "for", "of", "in", "on", "by", "with", "and", "or", "my", "me", "i", "is", "it", "from", "into", "all"]);
+type Indexed = { name: string; description: string; inputSchema?: JsonObject | null; invocation?: JsonObject | null };
 
-export function indexTool(
-  sql: SqlStorage,
-  source: string,
-  tool: { name: string; description: string; inputSchema?: JsonObject | null; invocation?: JsonObject | null },
-): void {
-  sql.exec("DELETE FROM tools_fts WHERE source = ? AND name = ?", source, tool.name);
+/**
+ * (Re)indexes one tool. Its old entry is found through `tools_rank`'s (source, name) index: in
+ * `tools_fts` those columns are not indexed, so finding it there scanned the whole table (8-10 ms
+ * per tool at 11,000 tools).
+ */
+export function indexTool(sql: SqlStorage, source: string, tool: Indexed): void {
+  unindexTool(sql, source, tool.name);
+  insertRow(sql, source, tool);
+}
+
+function insertRow(sql: SqlStorage, source: string, tool: Indexed): void {
+  const words = nameWords(tool.name);
+  const title = titleOf(tool.description);
+  const route = routeWords(tool.invocation);
+  const { id } = sql
+    .exec<{ id: number }>("INSERT INTO tools_rank (source, name, features) VALUES (?, ?, ?) RETURNING id", source, tool.name, rankFeatures(title, words, route))
+    .one();
   sql.exec(
-    "INSERT INTO tools_fts (source, name, words, title, description, params, route) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO tools_fts (rowid, source, name, words, title, route, params, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    id,
     source,
     tool.name,
-    nameWords(tool.name),
-    titleOf(tool.description),
-    tool.description,
+    words,
+    title,
+    route,
     paramNames(tool.inputSchema),
-    routeWords(tool.invocation),
+    tool.description,
   );
 }
 
 export function unindexTool(sql: SqlStorage, source: string, name: string): void {
-  sql.exec("DELETE FROM tools_fts WHERE source = ? AND name = ?", source, name);
+  for (const { id } of sql.exec<{ id: number }>("DELETE FROM tools_rank WHERE source = ? AND name = ? RETURNING id", source, name).toArray()) {
+    sql.exec("DELETE FROM tools_fts WHERE rowid = ?", id);
+  }
 }
 
 export function unindexSource(sql: SqlStorage, source: string): void {
-  sql.exec("DELETE FROM tools_fts WHERE source = ?", source);
+  sql.exec("DELETE FROM tools_fts WHERE rowid IN (SELECT id FROM tools_rank WHERE source = ?)", source);
+  sql.exec("DELETE FROM tools_rank WHERE source = ?", source);
 }
 
 /** Rebuilds the index from the tools table (after the migration that created it, on older data). */
 export function rebuildIndex(sql: SqlStorage): void {
-  const indexed = sql.exec<{ n: number }>("SELECT count(*) AS n FROM tools_fts").one().n;
+  const indexed = sql.exec<{ n: number }>("SELECT count(*) AS n FROM tools_rank").one().n;
   const tools = sql.exec<{ n: number }>("SELECT count(*) AS n FROM tools").one().n;
   if (indexed > 0 || tools === 0) return;
   const rows = sql.exec<{ source: string; name: string; description: string; input_schema: string | null; invocation: string | null }>(
     "SELECT s.slug AS source, t.name, t.description, t.input_schema, t.invocation FROM tools t JOIN sources s ON s.id = t.source_id",
   );
+  // The index is empty, so no row has an old entry to delete. (Before `tools_rank`, a delete per row
+  // scanned the whole table, which made this quadratic: 37 s for 11,000 tools against 1.3 s, past
+  // the 30 s a Durable Object may block while it starts.)
   for (const row of rows) {
-    indexTool(sql, row.source, {
+    insertRow(sql, row.source, {
       name: row.name,
       description: row.description,
       inputSchema: row.input_schema ? (JSON.parse(row.input_schema) as JsonObject) : null,
@@ -84,114 +106,66 @@ export function rebuildIndex(sql: SqlStorage): void {
   }
 }
 
-/** A query's meaningful words, abbreviations spelled out ("open a PR" → open, pull, request). */
-function queryWords(query: string): string[] {
-  const all = nameWords(query)
-    .toLowerCase()
-    .split(" ")
-    .filter((w) => w.length > 0)
-    .flatMap(expandAbbreviation);
-  const meaningful = all.filter((w) => !STOP_WORDS.has(w));
-  return [...new Set(meaningful.length ? meaningful : all)].slice(0, 16);
-}
-
 /**
- * Each query word, and each verb's synonyms, as a prefix term, OR-ed: bm25 ranks tools matching more
- * (and rarer) words higher; the re-ranker then compares meanings.
- */
-function matchExpression(query: string): string | null {
-  const words = queryWords(query);
-  // The query's own words first, then their synonyms, at most MAX_TERMS in all (16 words of 512
-  // characters could otherwise make ~200 prefix terms).
-  const terms = new Set([...words, ...words.flatMap(synonyms)].slice(0, MAX_TERMS));
-  // Prefix terms for longer words (so "repo" finds "repository"), exact for short ones.
-  return terms.size ? [...terms].map((w) => (w.length >= 3 ? `"${w}"*` : `"${w}"`)).join(" OR ") : null;
-}
-
-/**
- * Ranked search (name words weigh most, then parameter names, then descriptions); an empty query
- * lists tools by name. Optionally within one source.
+ * Ranked search: bm25 (name words weigh most, then route, title, parameter names, description)
+ * picks candidates and the re-ranker (rank.ts) orders them; an empty query lists tools by name.
+ * Optionally within one source.
  */
 export function searchTools(sql: SqlStorage, query: string, opts: { source?: string; limit: number; offset: number }): SearchHit[] {
-  const match = matchExpression(query);
+  const matches = matchExpressions(query);
   const bySource = opts.source !== undefined;
-  // bm25 picks a pool of candidates; the re-ranker orders the pool, then the page is cut from it.
-  const pool = Math.max(RERANK_POOL, opts.offset + opts.limit);
-  type Row = { source: string; name: string; description: string; side_effect: string; status: string; score: number; route?: string };
-  const cursor = match
-    ? sql.exec<Row>(
-        `SELECT f.source, f.name, f.route, t.description, t.side_effect, t.status, bm25(tools_fts, 0, 0, 10.0, 6.0, 1.0, 3.0, 8.0) AS score
-         FROM tools_fts f JOIN sources s ON s.slug = f.source JOIN tools t ON t.source_id = s.id AND t.name = f.name
-         WHERE tools_fts MATCH ? ${bySource ? "AND f.source = ?" : ""}
-         ORDER BY score, f.source, f.name LIMIT ?`,
-        ...(bySource ? [match, opts.source, pool] : [match, pool]),
-      )
-    : sql.exec<Row>(
-        `SELECT s.slug AS source, t.name, t.description, t.side_effect, t.status, 0 AS score
+  if (matches.length === 0) {
+    type Row = { source: string; name: string; description: string; side_effect: string; status: string };
+    const hit = (r: Row): SearchHit => ({ source: r.source, name: r.name, description: r.description, sideEffect: r.side_effect as SideEffect, status: r.status as ToolStatus, score: 0 });
+    return sql
+      .exec<Row>(
+        `SELECT s.slug AS source, t.name, t.description, t.side_effect, t.status
          FROM tools t JOIN sources s ON s.id = t.source_id ${bySource ? "WHERE s.slug = ?" : ""}
          ORDER BY s.slug, t.name LIMIT ? OFFSET ?`,
         ...(bySource ? [opts.source, opts.limit, opts.offset] : [opts.limit, opts.offset]),
-      );
-  const rows = cursor.toArray();
-  const hits = rows.map((r) => ({
-    source: r.source,
-    name: r.name,
-    description: r.description,
-    sideEffect: r.side_effect as SideEffect,
-    status: r.status as ToolStatus,
-    score: r.score,
-  }));
-  if (!match) return hits;
-  const routes = new Map(rows.map((r) => [`${r.source}/${r.name}`, r.route ?? ""]));
-  return rerank(query, hits, (h) => routes.get(`${h.source}/${h.name}`) ?? "").slice(opts.offset, opts.offset + opts.limit);
-}
-
-/** Lowercase words with a light stem (plural "s"), for comparing a query with a title. */
-function stems(text: string): string[] {
-  return nameWords(text)
-    .toLowerCase()
-    .split(" ")
-    .filter((w) => w.length > 0 && !STOP_WORDS.has(w))
-    .map(stem);
-}
-
-function stem(w: string): string {
-  if (w.length > 4 && w.endsWith("ies")) return `${w.slice(0, -3)}y`;
-  return w.length > 3 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w;
-}
-
-/** Everything a set of words means (vocabulary.ts): each word's verb groups, or the word itself. */
-function meaningSet(words: readonly string[]): Set<string> {
-  return new Set(words.flatMap((w) => meanings(w)));
-}
-
-/**
- * bm25 finds candidates; this orders them the way a person reads a catalog: a tool whose title (or,
- * without one, its name and HTTP route) says what was asked, and little else, comes first ("get a
- * repository" → "Get a repository" before "Get a repository secret"). Words are compared by meaning,
- * so "remove" matches "delete" and "open a PR" matches "Create a pull request". Scores stay "lower
- * is better".
- */
-function rerank(query: string, hits: SearchHit[], routeOf: (hit: SearchHit) => string): SearchHit[] {
-  const asked = [...new Set(queryWords(query).map(stem))];
-  if (asked.length === 0 || hits.length === 0) return hits;
-  const worst = Math.max(...hits.map((h) => Math.abs(h.score)), 1e-9);
-  const covered = (words: Set<string>): number => asked.filter((w) => meanings(w).some((m) => words.has(m))).length;
-  const askedMeanings = meaningSet(asked);
-  const scored = hits.map((h) => {
-    const title = meaningSet(stems(titleOf(h.description)));
-    const name = meaningSet(stems(h.name));
-    const route = meaningSet(stems(routeOf(h)));
-    const inTitle = covered(new Set([...title, ...route]));
-    const inName = covered(name);
-    const coverage = inTitle / asked.length;
-    // Precision: how much of what the tool says it does is what was asked, by its title, its name or
-    // its route, whichever says it most plainly ("delete customers" beats "delete customers discount").
-    const plain = (words: Set<string>): number => (words.size ? Math.min(1, countIn(words) / words.size) : 0);
-    const countIn = (words: Set<string>): number => [...words].filter((w) => askedMeanings.has(w)).length;
-    const precision = Math.max(plain(title), plain(name), plain(route));
-    const relevance = Math.abs(h.score) / worst + 1.5 * coverage + 1.0 * precision + 0.75 * (inName / asked.length);
-    return { ...h, score: -relevance };
-  });
-  return scored.sort((a, b) => a.score - b.score || a.source.localeCompare(b.source) || a.name.localeCompare(b.name));
+      )
+      .toArray()
+      .map(hit);
+  }
+  // bm25 picks a pool of candidates by rowid and score alone (the sort reads no row); then only
+  // what the re-ranker compares is read for the pool, from `tools_rank`'s short rows. What a hit
+  // shows (its description, and its side-effect class and status from the tools table's covering
+  // index, migration 0012, never a row with its schemas) is read for the page the re-ranker cuts.
+  // The next expression is tried only when one matches nothing.
+  const pool = Math.max(RERANK_POOL, opts.offset + opts.limit);
+  for (const match of matches) {
+    const candidates = sql
+      .exec<Candidate & { id: number }>(
+        bySource
+          ? `SELECT r.id, r.source, r.name, r.features, ${BM25} AS score
+             FROM tools_fts JOIN tools_rank r ON r.id = tools_fts.rowid
+             WHERE tools_fts MATCH ? AND r.source = ? ORDER BY score, r.id LIMIT ?`
+          : `SELECT r.id, r.source, r.name, r.features, p.score
+             FROM (SELECT rowid AS id, ${BM25} AS score FROM tools_fts WHERE tools_fts MATCH ? ORDER BY score, rowid LIMIT ?) p
+             JOIN tools_rank r ON r.id = p.id`,
+        ...(bySource ? [match, opts.source, pool] : [match, pool]),
+      )
+      .toArray();
+    if (candidates.length === 0) continue;
+    const page = rerank(query, candidates).slice(opts.offset, opts.offset + opts.limit);
+    // One bound parameter however long the page (Durable Object SQL binds at most 100).
+    const shown = new Map(
+      sql
+        .exec<{ id: number; description: string; side_effect: string; status: string }>(
+          `SELECT r.id, f.description, t.side_effect, t.status
+           FROM tools_rank r JOIN tools_fts f ON f.rowid = r.id
+           JOIN sources s ON s.slug = r.source
+           JOIN tools t INDEXED BY tools_search ON t.source_id = s.id AND t.name = r.name
+           WHERE r.id IN (SELECT value FROM json_each(?))`,
+          JSON.stringify(page.map((c) => c.id)),
+        )
+        .toArray()
+        .map((r) => [r.id, r] as const),
+    );
+    return page.flatMap((c) => {
+      const row = shown.get(c.id);
+      return row ? [{ source: c.source, name: c.name, description: row.description, sideEffect: row.side_effect as SideEffect, status: row.status as ToolStatus, score: c.score }] : [];
+    });
+  }
+  return [];
 }

@@ -51,7 +51,8 @@ export const tools = sqliteTable(
     status: text("status").notNull(),
     ...timestamps,
   },
-  (t) => [primaryKey({ columns: [t.sourceId, t.name] })],
+  // `tools_search` covers what a search hit reads of a tool (search.ts), so it never reads the row.
+  (t) => [primaryKey({ columns: [t.sourceId, t.name] }), index("tools_search").on(t.sourceId, t.name, t.sideEffect, t.status)],
 );
 
 export const connections = sqliteTable(

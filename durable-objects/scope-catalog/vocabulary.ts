@@ -49,9 +49,35 @@ const ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
   id: ["identifier"],
 };
 
+/**
+ * An abbreviation means what it stands for on the tools' side too: a spec's names and paths say
+ * `repos/get` and `/orgs/{org}` where people type "repository" and "organization" (and its titles
+ * say "repository" where people type "repo"). Single-word expansions, grouped by the word they
+ * stand for; abbreviations under three letters ("id") are left out, as they match too much.
+ */
+const ABBREVIATION_GROUPS: readonly (readonly string[])[] = (() => {
+  const byWord = new Map<string, string[]>();
+  for (const [short, [full, ...rest]] of Object.entries(ABBREVIATIONS)) {
+    // Plurals ("repos") are covered by their singular's group: search compares singular stems.
+    const plural = short.endsWith("s") && ABBREVIATIONS[short.slice(0, -1)] !== undefined;
+    if (full === undefined || rest.length > 0 || short.length < 3 || plural) continue;
+    byWord.set(full, [...(byWord.get(full) ?? [full]), short]);
+  }
+  return [...byWord.values()];
+})();
+
+const ABBREVIATED = new Set(ABBREVIATION_GROUPS.flatMap((g) => g.slice(1)));
+
+/** True for an abbreviation ("repo"): searched as a whole word, since as a prefix it finds "report". */
+export function isAbbreviation(word: string): boolean {
+  return ABBREVIATED.has(word);
+}
+
+const GROUPS = [...VERB_GROUPS, ...NOUN_GROUPS, ...ABBREVIATION_GROUPS];
+
 /** Word → the names of the groups it belongs to (a word may mean more than one thing: "lookup"). */
 const GROUPS_OF = new Map<string, string[]>();
-for (const group of [...VERB_GROUPS, ...NOUN_GROUPS]) {
+for (const group of GROUPS) {
   const name = group[0] as string;
   for (const word of group) GROUPS_OF.set(word, [...(GROUPS_OF.get(word) ?? []), name]);
 }
@@ -66,7 +92,7 @@ export function synonyms(word: string): string[] {
   const groups = GROUPS_OF.get(word);
   if (!groups) return [word];
   const out = new Set<string>([word]);
-  for (const name of groups) for (const w of [...VERB_GROUPS, ...NOUN_GROUPS].find((g) => g[0] === name) ?? []) out.add(w);
+  for (const name of groups) for (const w of GROUPS.find((g) => g[0] === name) ?? []) out.add(w);
   return [...out];
 }
 

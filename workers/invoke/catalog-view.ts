@@ -111,14 +111,23 @@ export async function visibleConnections(env: Env, principal: Principal): Promis
     Promise.all(catalogs.map((c) => c.listConnections())),
     Promise.all(catalogs.map((c) => c.listSources())),
   ]);
+  return visibleFrom(
+    connections.map((l) => (l.ok ? l.value : [])),
+    sources.map((l) => (l.ok ? l.value : [])),
+  );
+}
+
+/**
+ * The join behind visibleConnections, from each scope's connections and sources (index = depth in
+ * the chain, outermost first): each connection with the nearest source of its name at its own
+ * scope or outward.
+ */
+export function visibleFrom(connections: readonly (readonly Connection[])[], sources: readonly (readonly Source[])[]): VisibleConnection[] {
   const out: VisibleConnection[] = [];
   connections.forEach((list, depth) => {
-    if (!list.ok) return;
-    for (const connection of list.value) {
-      // Nearest source at the connection's scope or outward.
+    for (const connection of list) {
       for (let i = depth; i >= 0; i--) {
-        const list = sources[i];
-        const found = list?.ok ? list.value.find((s) => s.slug === connection.source) : undefined;
+        const found = sources[i]?.find((s) => s.slug === connection.source);
         if (found) {
           out.push({ connection, source: found });
           break;

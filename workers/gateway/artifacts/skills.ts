@@ -18,8 +18,13 @@ export function skillHit(s: Skill): SkillHit {
  */
 export async function visibleSkills(env: { SCOPE_CATALOG: DurableObjectNamespace<import("../../../durable-objects/scope-catalog").ScopeCatalog> }, principal: Principal): Promise<Skill[]> {
   const lists = await Promise.all(principal.chain.map((s) => scopeCatalog(env.SCOPE_CATALOG, s.id).listSkills()));
+  return mergeSkills(lists.map((list) => (list.ok ? list.value : [])));
+}
+
+/** Each scope's skills (outermost first) as one list by name, the nearest winning a shared name. */
+export function mergeSkills(lists: readonly (readonly Skill[])[]): Skill[] {
   const byName = new Map<string, Skill>();
-  for (const list of lists) for (const skill of list.ok ? list.value : []) byName.set(skill.name, skill);
+  for (const list of lists) for (const skill of list) byName.set(skill.name, skill);
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -13,7 +13,7 @@ import { canSeeRun } from "../../invoke/approvals";
 import { describeTool } from "../../invoke/describe";
 import { resumeRefs } from "../respond";
 import { searchVisible } from "../../invoke/search";
-import { rankSkills, skillHit, visibleSkills } from "../artifacts/skills";
+import { mergeSkills, rankSkills, skillHit } from "../artifacts/skills";
 import { errorResult, outcomeResult, structured, toolError } from "./results";
 
 const SearchArgs = z.object({
@@ -43,11 +43,11 @@ export async function callMetaTool(ctx: MetaContext, name: string, args: unknown
         const a = SearchArgs.safeParse(args ?? {});
         if (!a.success) return invalid(a.error);
         const cursor = Number(a.data.cursor ?? 0);
-        const [page, skills] = await Promise.all([
-          searchVisible(env, auth.principal, { query: a.data.query, source: a.data.source, limit: a.data.limit, cursor }),
-          // Skills are found beside tools (first page only, never when a source is named): each says it is a skill.
-          cursor === 0 && !a.data.source ? visibleSkills(env, auth.principal).then((all) => rankSkills(all, a.data.query, 5).map(skillHit)) : Promise.resolve([]),
-        ]);
+        // Skills are found beside tools (first page only, never when a source is named): each says it
+        // is a skill. They are read in the search's own round trip to each scope.
+        const withSkills = cursor === 0 && !a.data.source;
+        const page = await searchVisible(env, auth.principal, { query: a.data.query, source: a.data.source, limit: a.data.limit, cursor, skills: withSkills });
+        const skills = withSkills ? rankSkills(mergeSkills(page.skillLists ?? []), a.data.query, 5).map(skillHit) : [];
         const found = { tools: page.tools, ...(skills.length ? { skills } : {}), nextCursor: page.nextCursor === null ? null : String(page.nextCursor) };
         return structured(found as unknown as Record<string, JsonValue>);
       }

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { StageTimer } from "../../shared/timing";
-import { rankSkills, skillHit, visibleSkills } from "../artifacts/skills";
+import { mergeSkills, rankSkills, skillHit } from "../artifacts/skills";
 import { z } from "zod";
 import { CallBody } from "../../../schemas";
 import { requireAuth } from "../auth/middleware";
@@ -30,12 +30,17 @@ export const v1Tools = new Hono<AppEnv>()
     if (!parsed.success) throw new HttpError(422, "validation-failed", parsed.error.issues[0]?.message ?? "invalid query");
     const { q, source, limit, cursor } = parsed.data;
     const principal = c.get("auth").principal;
-    // Skills a query finds come beside the tools (first page, no source filter), each saying it is a skill.
-    const [page, skills] = await Promise.all([
-      searchVisible(c.env, principal, { query: q, source, limit, cursor }),
-      q && cursor === 0 && !source ? visibleSkills(c.env, principal).then((all) => rankSkills(all, q, 5).map(skillHit)) : Promise.resolve([]),
-    ]);
-    return c.json(skills.length ? { ...page, skills } : page);
+    const timer = new StageTimer(c.get("startedAt"));
+    timer.mark("auth");
+    // Skills a query finds come beside the tools (first page, no source filter), each saying it is a
+    // skill; they are read in the search's own round trip to each scope.
+    const withSkills = q !== "" && cursor === 0 && !source;
+    const { skillLists, ...page } = await searchVisible(c.env, principal, { query: q, source, limit, cursor, skills: withSkills, timer });
+    const skills = withSkills ? rankSkills(mergeSkills(skillLists ?? []), q, 5).map(skillHit) : [];
+    const res = c.json(skills.length ? { ...page, skills } : page);
+    timer.mark("respond");
+    res.headers.set("server-timing", timer.header());
+    return res;
   })
   .get("/v1/tools/describe", async (c) => c.json(await describeTool(c.env, c.get("auth").principal, c.req.query("address") ?? "")))
   .post("/v1/call", async (c) => {
