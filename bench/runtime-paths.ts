@@ -20,8 +20,13 @@ const ROUNDS = Number(process.env.BENCH_PATH_ROUNDS ?? 200);
 const ROOT = resolve(import.meta.dirname, "..");
 const VAULT_KEY = Buffer.alloc(32, 7).toString("base64");
 
-/** The gateway on Miniflare directly: the bundle from `wrangler deploy --dry-run`, wrangler.toml's bindings. */
-async function startDirect(dataDir: string): Promise<{ baseUrl: string; dispose: () => Promise<void> }> {
+/**
+ * The gateway on Miniflare directly: the bundle from `wrangler deploy --dry-run`, wrangler.toml's
+ * bindings, state persisted under `persistRoot` (npm start's is `<data dir>/v3`, so a bench can
+ * measure both paths over the same catalog). Miniflare 5's V4 options call it
+ * `resourcePersistencePath`; the `defaultPersistRoot` given before was dropped, so state lived in memory.
+ */
+export async function startDirect(dataDir: string, persistRoot: string = join(dataDir, "state")): Promise<{ baseUrl: string; dispose: () => Promise<void> }> {
   const out = join(dataDir, "bundle");
   const built = spawnSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", out], {
     cwd: ROOT,
@@ -38,7 +43,7 @@ async function startDirect(dataDir: string): Promise<{ baseUrl: string; dispose:
   const v5 = convertV4MiniflareOptions({
     host: "127.0.0.1",
     port,
-    defaultPersistRoot: join(dataDir, "state"),
+    resourcePersistencePath: persistRoot,
     workers: [
       {
         ...(options as object),

