@@ -34,7 +34,7 @@ describe("GraphQL and MCP sources through the one invocation path", () => {
     const res = await api.post("/v1/sources", { slug: "gh", kind: "graphql", config: { endpoint: gql.url }, local: true });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect(((await api.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor")).toEqual([]); // only the built-in executor source
+    expect(((await api.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor" && s.kind !== "store")).toEqual([]); // only the built-in sources
   });
 
   it("turns GraphQL introspection into query and mutation tools, and calls them with the connection", async () => {

@@ -60,7 +60,7 @@ describe("authority and secrets at the edges", () => {
       connection: { name: "x", secretRef: `env://${name}` },
     });
     expect([403, 422]).toContain(stolen.status);
-    expect(((await thief.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor")).toEqual([]); // only the built-in executor source
+    expect(((await thief.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor" && s.kind !== "store")).toEqual([]); // only the built-in sources
   });
 
   it("refuses an Idempotency-Key reused for a different call, and keys are per credential", async () => {

@@ -38,7 +38,7 @@ describe("bad input and failing upstreams each get a clear error and leave no pa
       document: JSON.stringify({ openapi: "3.1.0", info: { title: "x", version: "1" } }),
     });
     expect(noPaths.status).toBe(422);
-    expect(((await api.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor")).toEqual([]); // only the built-in executor source
+    expect(((await api.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor" && s.kind !== "store")).toEqual([]); // only the built-in sources
   });
 
   it("refuses a config that violates the plugin's schema, naming the field", async () => {
@@ -54,7 +54,7 @@ describe("bad input and failing upstreams each get a clear error and leave no pa
       expect(res.status, host).toBe(422);
     }
     expect(petstore.seen.length).toBe(0);
-    expect(((await api.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor")).toEqual([]); // only the built-in executor source
+    expect(((await api.get("/v1/sources")).body.sources as Array<{ kind: string }>).filter((s) => s.kind !== "executor" && s.kind !== "store")).toEqual([]); // only the built-in sources
   });
 
   it("records an unreachable upstream as a failed Run with a clear error", async () => {
