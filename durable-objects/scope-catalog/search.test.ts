@@ -109,8 +109,11 @@ describe("search by meaning", () => {
     expect(synonyms("repository")).toEqual(["repository", "repo"]);
     expect(meanings("repo")).toEqual(["repository"]);
     expect(isAbbreviation("repo")).toBe(true);
-    // Too short to stand for anything on the tools' side ("id" is in every schema).
+    // Too short to stand for anything on the tools' side ("id" is in every schema), or mostly a
+    // prefix there ("sub-issue" is no subscription); both still expand as typed.
     expect(synonyms("identifier")).toEqual(["identifier"]);
+    expect(synonyms("subscription")).toEqual(["subscription"]);
+    expect(meanings("sub")).toEqual(["sub"]);
     expect(matchExpressions("get a repository")[0]).toBe('("repository"* OR "repo") AND ("repository"* OR "repo" OR "get")');
     const scope = "org_search_abbreviations";
     const c = scopeCatalog(env.SCOPE_CATALOG, scope);

@@ -50,6 +50,12 @@ const ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Abbreviations that stand for their word only in what people type: in a spec's names "sub" is
+ * mostly a prefix (`add-sub-issue`, `sub_account`), not "subscription".
+ */
+const TYPED_ONLY = new Set(["sub", "subs"]);
+
+/**
  * An abbreviation means what it stands for on the tools' side too: a spec's names and paths say
  * `repos/get` and `/orgs/{org}` where people type "repository" and "organization" (and its titles
  * say "repository" where people type "repo"). Single-word expansions, grouped by the word they
@@ -60,7 +66,7 @@ const ABBREVIATION_GROUPS: readonly (readonly string[])[] = (() => {
   for (const [short, [full, ...rest]] of Object.entries(ABBREVIATIONS)) {
     // Plurals ("repos") are covered by their singular's group: search compares singular stems.
     const plural = short.endsWith("s") && ABBREVIATIONS[short.slice(0, -1)] !== undefined;
-    if (full === undefined || rest.length > 0 || short.length < 3 || plural) continue;
+    if (full === undefined || rest.length > 0 || short.length < 3 || plural || TYPED_ONLY.has(short)) continue;
     byWord.set(full, [...(byWord.get(full) ?? [full]), short]);
   }
   return [...byWord.values()];
