@@ -40,6 +40,9 @@ describe("OpenAPI source → connection → calls through /v1, with policies, ap
     const res = await api.post("/v1/sources", { slug: "pets", kind: "openapi", config: { url: `${petstore.url}/openapi.json` }, local: true });
     expect(res.status).toBe(201);
     expect((res.body.tools as { added: string[] }).added.sort()).toEqual(["createPet", "deletePet", "echoFailure", "getPet", "listPets", "slowPets"]);
+    // W3C Server-Timing, by stage: what bench/import-github.ts reports.
+    const stages = [...(res.headers.get("server-timing") ?? "").matchAll(/([a-z]+);dur=[\d.]+/g)].map((m) => m[1]);
+    expect(stages).toEqual(["auth", "read", "credential", "resolve", "checks", "catalog", "respond"]);
     const conn = await api.post("/v1/connections", { source: "pets", name: "work", secret: CANARY });
     expect(conn.status).toBe(201);
     expect((conn.body.connection as { secretRef: string }).secretRef).toMatch(/^vault:\/\//);

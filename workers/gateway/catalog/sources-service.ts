@@ -13,6 +13,7 @@ import { seal } from "../../invoke/secrets/vault";
 import { assertEnvRefAllowed } from "./connections-service";
 import type { AuthContext } from "../auth/principal";
 import type { Env } from "../env";
+import type { StageTimer } from "../../shared/timing";
 import { egressFor } from "../../invoke/egress";
 import { assertImportFits, assertUploadFits } from "./import-limits";
 import { pluginFor } from "../../invoke/plugins";
@@ -86,8 +87,12 @@ async function resolveManifest(
   }
 }
 
-/** Adds a source: resolve first (nothing is stored if that fails), then store it with its tools. */
-export async function addSource(env: Env, auth: AuthContext, req: SourceRequest): Promise<{ source: Source; tools: ToolSyncReport }> {
+/**
+ * Adds a source: resolve first (nothing is stored if that fails), then store it with its tools.
+ * `timer` marks credential, resolve (the plugin, pattern filter and destinations), checks (limits,
+ * vault, manifest hash) and catalog (the one RPC that validates and stores it all).
+ */
+export async function addSource(env: Env, auth: AuthContext, req: SourceRequest, timer?: StageTimer): Promise<{ source: Source; tools: ToolSyncReport }> {
   const scope = writableScope(auth, req.scope);
   assertSlugFree(req.slug);
   if (req.local && env.EXECUTOR_ENV !== "development") {
@@ -95,16 +100,20 @@ export async function addSource(env: Env, auth: AuthContext, req: SourceRequest)
   }
   const credential = await discoveryCredential(env, auth, req.scope, req.connection);
   assertUploadFits(req.document);
+  timer?.mark("credential");
   const manifest = await resolveManifest(env, req.kind, req.config, req.local, req.document, credential);
+  timer?.mark("resolve");
   assertImportFits(manifest.tools, req.document);
   const first = req.connection;
   const sealed = first?.secret !== undefined ? await seal(env.VAULT_KEY, scope, first.secret) : undefined;
+  const hash = await manifestHash(manifest);
+  timer?.mark("checks");
   // Source, tools, document and first connection land in one catalog transaction: all or nothing.
   const imported = unwrap(
     await scopeCatalog(env.SCOPE_CATALOG, scope).importSource({
       source: { slug: req.slug, kind: req.kind, title: req.title ?? (manifest.title || req.slug), config: req.config, local: req.local },
       tools: manifest.tools,
-      manifestHash: await manifestHash(manifest),
+      manifestHash: hash,
       auth: manifest.auth,
       ...(req.document !== undefined ? { document: req.document } : {}),
       ...(first
@@ -112,6 +121,7 @@ export async function addSource(env: Env, auth: AuthContext, req: SourceRequest)
         : {}),
     }),
   );
+  timer?.mark("catalog");
   return { source: imported.source, tools: imported.tools };
 }
 

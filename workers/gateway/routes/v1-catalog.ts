@@ -6,6 +6,7 @@ import { SPEC_BODY_LIMIT } from "../catalog/import-limits";
 import { scopeQuery } from "../catalog/scope-access";
 import { addSource, grantSourceTool, listPlacedSources, refreshSource, removeSource, reviewOf, sourceWithTools } from "../catalog/sources-service";
 import type { AppEnv } from "../env";
+import { StageTimer } from "../../shared/timing";
 
 // Uploaded specs can be large (GitHub's REST description is ~12 MB; catalog/import-limits.ts); other bodies stay at 1 MB.
 
@@ -16,8 +17,15 @@ export const v1Catalog = new Hono<AppEnv>()
   .use("/v1/sources", requireAuth("v1"))
   .use("/v1/sources/*", requireAuth("v1"))
   .post("/v1/sources", async (c) => {
+    // Server-Timing by stage (read, credential, resolve, checks, catalog): how the bench breaks an import down.
+    const timer = new StageTimer(c.get("startedAt"));
+    timer.mark("auth");
     const body = await readJson(c, SourceCreateBody, SPEC_BODY_LIMIT);
-    return c.json(await addSource(c.env, c.get("auth"), body), 201);
+    timer.mark("read");
+    const res = c.json(await addSource(c.env, c.get("auth"), body, timer), 201);
+    timer.mark("respond");
+    res.headers.set("server-timing", timer.header());
+    return res;
   })
   .get("/v1/sources", async (c) => {
     return c.json({ sources: await listPlacedSources(c.env, c.get("auth")) });
