@@ -19,7 +19,7 @@ const p99 = (xs: number[]): string => ms(percentile(xs, 99));
 export async function workflowsBench(): Promise<void> {
   const [platform, pets] = await Promise.all([startPlatform(), startPetstore()]);
   try {
-    const owner = await signUpWithKey(platform.baseUrl, "bench-workflows@example.com");
+    const owner = await signUpWithKey(platform.baseUrl, "bench-workflows@example.com", ["administer", "trigger-register", "manage-keys"]);
     const org = owner.orgId;
     const base = platform.baseUrl;
     const req = async (method: string, path: string, body?: unknown): Promise<{ ms: number; status: number; body: Record<string, unknown> }> => {
@@ -102,13 +102,16 @@ export async function workflowsBench(): Promise<void> {
     await req("POST", "/v1/stores", { name: "live", kind: "sqlite", scope: "org" });
     await req("POST", "/v1/call", { address: `store.${org}.live.exec`, arguments: { sql: "CREATE TABLE t (v INTEGER)" } });
     const path = `/v1/stores/${org}/live/subscribe?sql=${encodeURIComponent("SELECT max(v) AS v FROM t")}`;
+    // A store admits 20 subscriptions per credential: 100 subscribers are several clients.
+    const keys: string[] = [];
+    for (let i = 0; i < Math.ceil(SUBSCRIBERS / 20); i++) keys.push((await req("POST", "/v1/api-keys", { name: `watcher-${i}`, capabilities: [] })).body.key as string);
     const sockets: WebSocket[] = [];
     const arrivals = new Map<number, number[]>();
     let sentAt = new Map<number, number>();
     await Promise.all(
-      Array.from({ length: SUBSCRIBERS }, () =>
+      Array.from({ length: SUBSCRIBERS }, (_, n) =>
         new Promise<void>((resolve, reject) => {
-          const ws = new WebSocket(base.replace(/^http/, "ws") + path, { headers: { authorization: `Bearer ${owner.key}` } } as unknown as string[]);
+          const ws = new WebSocket(base.replace(/^http/, "ws") + path, { headers: { authorization: `Bearer ${keys[Math.floor(n / 20)] ?? owner.key}` } } as unknown as string[]);
           ws.addEventListener("message", (e: MessageEvent) => {
             const v = (JSON.parse(String(e.data)) as { rows?: Array<{ v: number | null }> }).rows?.[0]?.v;
             if (typeof v === "number" && sentAt.has(v)) arrivals.set(v, [...(arrivals.get(v) ?? []), performance.now() - (sentAt.get(v) ?? 0)]);
