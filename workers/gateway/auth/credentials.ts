@@ -25,13 +25,17 @@ export function displayPrefix(key: string): string {
   return key.slice(0, key.length - 28);
 }
 
-/** Resolves a presented API key to its key and identity now, or null (unknown, malformed, revoked, expired). */
-export async function lookupApiKey(env: Env, token: string): Promise<{ key: ApiKey; identity: Identity } | null> {
+/**
+ * Resolves a presented API key to its key and identity now, or null (unknown, malformed, revoked,
+ * expired), with where it was found (its hash and shard), so what the key sets up to run later can
+ * look it up again without the key itself.
+ */
+export async function lookupApiKey(env: Env, token: string): Promise<{ key: ApiKey; identity: Identity; hash: string; shard: number | null } | null> {
   const home = credentialHome(token, API_KEY_PREFIX);
   if (!home) return null;
   const hash = await tokenHash(token);
   const found = "shard" in home ? await credentialShard(env.CREDENTIAL_SHARD, home.shard).resolveApiKey(hash) : await accountDirectory(env.ACCOUNT_DIRECTORY).resolveApiKey(hash);
-  return found.ok ? found.value : null;
+  return found.ok ? { ...found.value, hash, shard: "shard" in home ? home.shard : null } : null;
 }
 
 /** Resolves a session cookie value to its live session, or null. */

@@ -4,8 +4,6 @@ import type { CredentialCapability, Identity, Narrowing, Principal, PrincipalKin
 import { GrantProps } from "../../../schemas";
 import type { AuthContext, RouteLimits } from "../../shared/auth-context";
 import type { Env } from "../env";
-import { credentialHome } from "../../../durable-objects/credential-shard/routing";
-import { tokenHash } from "../../shared/crypto";
 import { API_KEY_PREFIX, lookupApiKey, lookupSession, memberIdentity } from "./credentials";
 import type { Resource } from "./oauth";
 import { oauthServer, resourceUrl } from "./oauth";
@@ -75,8 +73,7 @@ export async function authenticateBearer(env: Env, resource: Resource, token: st
       allowedOrigins: key.allowedOrigins,
       rateLimitPerMinute: key.rateLimitPerMinute,
     });
-    const home = credentialHome(token, API_KEY_PREFIX);
-    return { ...context, apiKey: { hash: await tokenHash(token), shard: home && "shard" in home ? home.shard : null } };
+    return { ...context, apiKey: { hash: found.hash, shard: found.shard } };
   }
   const expected = resourceUrl(env, resource);
   const validated = await oauthServer(env).validateToken(expected, token, env);

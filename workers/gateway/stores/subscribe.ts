@@ -11,7 +11,7 @@ import { STORE_SLUG } from "../../invoke/builtin/store-manifest";
 import { tokenHash } from "../../shared/crypto";
 import { HttpError } from "../../shared/problem";
 import { readSessionCookie } from "../auth/cookies";
-import { API_KEY_PREFIX, SESSION_PREFIX } from "../auth/credentials";
+import { SESSION_PREFIX } from "../auth/credentials";
 import type { CredentialHome } from "../../../durable-objects/credential-shard/routing";
 import { credentialHome } from "../../../durable-objects/credential-shard/routing";
 import type { AppEnv } from "../env";
@@ -49,9 +49,8 @@ async function credentialOf(c: Context<AppEnv>): Promise<{ hash: string; shard: 
   const auth = c.get("auth");
   const header = c.req.header("authorization");
   if (header !== undefined) {
-    if (auth.principal.kind !== "api_key") throw new HttpError(403, "forbidden", "subscribe with an API key or a signed-in session; OAuth access tokens cannot hold a subscription");
-    const token = header.trim().replace(/^Bearer +/i, "");
-    return { hash: await tokenHash(token), shard: shardOf(credentialHome(token, API_KEY_PREFIX)) };
+    if (auth.principal.kind !== "api_key" || !auth.apiKey) throw new HttpError(403, "forbidden", "subscribe with an API key or a signed-in session; OAuth access tokens cannot hold a subscription");
+    return auth.apiKey;
   }
   const origin = c.req.header("origin");
   const allowed = [new URL(c.req.url).origin, new URL(c.env.PUBLIC_URL).origin];

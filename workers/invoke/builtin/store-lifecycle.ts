@@ -57,8 +57,8 @@ export async function createStore(
     await registry.remove(req.name);
     unwrap(made);
   }
-  const { pruned: _pruned, ...made_ } = entry.value;
-  return made_;
+  const { pruned: _pruned, ...placed } = entry.value;
+  return placed;
 }
 
 /**
